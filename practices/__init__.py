@@ -1,0 +1,1 @@
+"""Shared projects and good practices: catalogue, lifecycle, transfers (built in a later issue)."""

@@ -1,0 +1,71 @@
+"""``manage.py seed_demo``: demo accounts for trying the portal. Refuses to run with debug off."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from roundtable.roles import staff_group
+from zones.models import Membership, Zone
+
+DEMO_PASSWORD = "tavolo-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+
+# Fictional people: any likeness to real spokespersons is not intended.
+SPOKESPERSONS = [
+    ("Giulia", "Ferrero"), ("Marco", "Bianchi"), ("Elena", "Gallo"), ("Luca", "Costa"),
+    ("Sara", "Rinaldi"), ("Paolo", "Giordano"), ("Chiara", "Martini"), ("Andrea", "Fontana"),
+    ("Francesca", "Barbero"), ("Davide", "Colombo"), ("Valentina", "Ricci"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (one staff user, one spokesperson per zone) if missing."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a published password: it runs only with "
+                "DJANGO_DEBUG on, never in production."
+            )
+        zones = list(Zone.objects.order_by("number"))
+        if not zones:
+            raise CommandError("No zones yet: run `manage.py load_territory` first.")
+        with transaction.atomic():
+            logins = self._seed(zones)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s)" % DEMO_PASSWORD))
+        for email, role in logins:
+            self.stdout.write(f"  {email:<34} {role}")
+        self.stdout.write("")
+
+    def _seed(self, zones):
+        User = get_user_model()
+        logins = []
+
+        def account(email, first, last, **flags):
+            user, created = User.objects.get_or_create(
+                username=email,
+                defaults={"email": email, "first_name": first, "last_name": last, **flags},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            return user
+
+        admin = account("admin@example.org", "Amministratore", "Demo", is_staff=True,
+                        is_superuser=True)
+        logins.append((admin.email, "administrator (Django admin)"))
+        staff = account("staff@example.org", "Roberta", "Conti", is_staff=True)
+        staff.groups.add(staff_group())
+        logins.append((staff.email, "metropolitan staff"))
+        for zone, (first, last) in zip(zones, SPOKESPERSONS * 10, strict=False):
+            email = f"portavoce.zona{zone.number}@example.org"
+            user = account(email, first, last)
+            Membership.objects.get_or_create(
+                user=user,
+                zone=zone,
+                active=True,
+                defaults={"role": Membership.Role.SPOKESPERSON},
+            )
+            logins.append((email, f"spokesperson, zone {zone.number} {zone.name}"))
+        return logins

@@ -1,0 +1,31 @@
+"""The root URLconf."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = settings.ORGANISATION["portal_name"]
+admin.site.site_title = settings.ORGANISATION["portal_name"]
+# The admin's own login would bypass allauth's rate limits: send it through allauth's login.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibilita/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("zone/", include("zones.urls")),
+    path("pratiche/", include("practices.urls")),
+    path("riunioni/", include("meetings.urls")),
+    path("account/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "roundtable.views.bad_request"
+handler403 = "roundtable.views.permission_denied"
+handler404 = "roundtable.views.page_not_found"
+handler500 = "roundtable.views.server_error"

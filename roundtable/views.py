@@ -1,0 +1,58 @@
+"""Pages that span the apps: home, legal pages, health check and error pages."""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from zones.models import Municipality, Zone
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    zones = Zone.objects.with_figures()
+    totals = Municipality.objects.aggregate_totals()
+    return render(request, "roundtable/home.html", {"zones": zones, "totals": totals})
+
+
+def privacy(request):
+    return render(request, "roundtable/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "roundtable/accessibility.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 otherwise. Reads no session and no user."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No database, no user, no context processors beyond the template's own needs.
+    return render(request, "500.html", status=500)

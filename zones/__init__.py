@@ -1,0 +1,1 @@
+"""The territory: homogeneous zones, their municipalities, and who speaks for each zone."""

@@ -1,0 +1,43 @@
+"""Who may do what with the territory. Views, templates and the admin ask these predicates."""
+
+from django.db.models import QuerySet
+
+from .models import Membership, Zone
+
+
+def is_staff_member(user) -> bool:
+    """Metropolitan staff: the ``zones.act_as_staff`` permission (superusers have it too)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("zones.act_as_staff")
+    )
+
+
+def zones_of(user) -> QuerySet[Zone]:
+    """The zones a user currently speaks for (spokesperson or deputy)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Zone.objects.none()
+    return Zone.objects.filter(
+        pk__in=Membership.objects.current().filter(user=user).values("zone")
+    )
+
+
+def is_spokesperson(user, zone: Zone | None = None) -> bool:
+    """A user with a membership in force, of ``zone`` when one is given."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    memberships = Membership.objects.current().filter(user=user)
+    if zone is not None:
+        memberships = memberships.filter(zone=zone)
+    return memberships.exists()
+
+
+def can_see_zone_evidence(user) -> bool:
+    """The evidence behind each municipality's zone, and the open questions, are for staff."""
+    return is_staff_member(user)
+
+
+def can_see_unassigned_municipalities(user) -> bool:
+    return is_staff_member(user)
