@@ -1,1 +1,1 @@
-"""Round Table sessions: agenda, attendance, minutes, decisions, actions (built in a later issue)."""
+"""Round Table sessions: agenda, attendance, minutes, decisions, actions (a later issue)."""

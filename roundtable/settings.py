@@ -6,6 +6,7 @@ The README lists every variable.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -171,6 +172,9 @@ STORAGES = {
         )
     },
 }
+# Without collectstatic (development, tests) WhiteNoise serves from the finders instead.
+WHITENOISE_USE_FINDERS = DEBUG
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 

@@ -3,7 +3,7 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -54,5 +54,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No database, no user, no context processors beyond the template's own needs.
-    return render(request, "500.html", status=500)
+    # The error may be the database itself: if the full layout cannot be drawn, answer plainly.
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("The 500 page itself failed to render")
+        return HttpResponseServerError(
+            '<!DOCTYPE html><html lang="it"><title>Errore del server</title>'
+            "<h1>Errore del server / Server error</h1></html>"
+        )

@@ -48,3 +48,9 @@ def staff_client(client, staff_user):
 def spokesperson_client(client, spokesperson):
     client.force_login(spokesperson)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; a deliberately slow hash is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

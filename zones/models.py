@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, DecimalField, IntegerField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +131,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return totals
 
     def search(self, text: str):
-        """Municipalities whose name contains ``text``, ignoring case (and accents on PostgreSQL)."""
+        """Municipalities whose name contains ``text``, ignoring case and accents."""
         text = (text or "").strip()
         if not text:
             return self
@@ -183,8 +184,9 @@ class Municipality(models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         constraints = [
+            # The digits are checked by the validator and the loader; the length by the database.
             models.CheckConstraint(
-                condition=Q(istat_code__regex=r"^[0-9]{6}$"), name="municipality_istat_code_6_digits"
+                condition=Exact(Length("istat_code"), 6), name="municipality_istat_code_length_6"
             ),
         ]
 

@@ -8,10 +8,7 @@ from .models import Membership, Zone
 def is_staff_member(user) -> bool:
     """Metropolitan staff: the ``zones.act_as_staff`` permission (superusers have it too)."""
     return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm("zones.act_as_staff")
+        user and user.is_authenticated and user.is_active and user.has_perm("zones.act_as_staff")
     )
 
 
@@ -19,9 +16,7 @@ def zones_of(user) -> QuerySet[Zone]:
     """The zones a user currently speaks for (spokesperson or deputy)."""
     if not (user and user.is_authenticated and user.is_active):
         return Zone.objects.none()
-    return Zone.objects.filter(
-        pk__in=Membership.objects.current().filter(user=user).values("zone")
-    )
+    return Zone.objects.filter(pk__in=Membership.objects.current().filter(user=user).values("zone"))
 
 
 def is_spokesperson(user, zone: Zone | None = None) -> bool:

@@ -1,5 +1,6 @@
-"""Zone pages: the index with the metropolitan totals, a zone's profile, unassigned municipalities."""
+"""Zone pages: the index with the totals, a zone's profile, the unassigned municipalities."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -56,6 +57,8 @@ def zone_detail(request, slug):
 
 
 def unassigned_list(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not permissions.can_see_unassigned_municipalities(request.user):
         raise PermissionDenied
     return render(

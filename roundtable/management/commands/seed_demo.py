@@ -12,9 +12,17 @@ DEMO_PASSWORD = "tavolo-demo-2026"  # noqa: S105 - printed on purpose: demo acco
 
 # Fictional people: any likeness to real spokespersons is not intended.
 SPOKESPERSONS = [
-    ("Giulia", "Ferrero"), ("Marco", "Bianchi"), ("Elena", "Gallo"), ("Luca", "Costa"),
-    ("Sara", "Rinaldi"), ("Paolo", "Giordano"), ("Chiara", "Martini"), ("Andrea", "Fontana"),
-    ("Francesca", "Barbero"), ("Davide", "Colombo"), ("Valentina", "Ricci"),
+    ("Giulia", "Ferrero"),
+    ("Marco", "Bianchi"),
+    ("Elena", "Gallo"),
+    ("Luca", "Costa"),
+    ("Sara", "Rinaldi"),
+    ("Paolo", "Giordano"),
+    ("Chiara", "Martini"),
+    ("Andrea", "Fontana"),
+    ("Francesca", "Barbero"),
+    ("Davide", "Colombo"),
+    ("Valentina", "Ricci"),
 ]
 
 
@@ -33,7 +41,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = self._seed(zones)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for email, role in logins:
             self.stdout.write(f"  {email:<34} {role}")
         self.stdout.write("")
@@ -52,8 +60,9 @@ class Command(BaseCommand):
                 user.save()
             return user
 
-        admin = account("admin@example.org", "Amministratore", "Demo", is_staff=True,
-                        is_superuser=True)
+        admin = account(
+            "admin@example.org", "Amministratore", "Demo", is_staff=True, is_superuser=True
+        )
         logins.append((admin.email, "administrator (Django admin)"))
         staff = account("staff@example.org", "Roberta", "Conti", is_staff=True)
         staff.groups.add(staff_group())
