@@ -1,0 +1,126 @@
+"""Settings, health check, error pages and the demo data command."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import OperationalError
+from django.test import Client, override_settings
+
+from zones.models import Membership, Zone
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='roundtable.settings'; django.setup()"
+
+
+def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_python(SETUP, DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_starts_with_debug_off_when_the_secret_key_is_set():
+    result = run_python(
+        SETUP + "; from django.conf import settings; print(settings.DEBUG, settings.TIME_ZONE)",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="tavolo.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False Europe/Rome"
+
+
+def test_database_url_selects_postgresql():
+    result = run_python(
+        SETUP + "; from django.db import connection; print(connection.vendor)",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "postgresql"
+
+
+@pytest.mark.django_db
+def test_healthz_is_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_does_not_answer(client):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_custom_error_pages_use_the_portal_layout(client):
+    response = client.get("/does-not-exist/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'id="main-content"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.urls_failing")
+def test_server_error_page_has_no_stack_trace():
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page
+    assert "Traceback" not in page and "RuntimeError" not in page
+
+
+@pytest.mark.django_db
+def test_every_page_sends_the_csrf_token_with_htmx_requests(client):
+    page = client.get("/").content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page
+    assert "/static/django_htmx/htmx-2.min.js" in page  # htmx 2 from our own static files
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_with_debug_off(territory):
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="only with"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_staff_and_a_spokesperson_per_zone_once(territory):
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=out)
+        call_command("seed_demo", stdout=StringIO())  # a second run adds nothing
+    assert "staff@example.org" in out.getvalue()
+    assert "tavolo-demo-2026" in out.getvalue()
+    staff = get_user_model().objects.get(email="staff@example.org")
+    assert staff.has_perm("zones.act_as_staff") and not staff.is_superuser
+    assert Membership.objects.current().count() == Zone.objects.count() == 11
+    assert get_user_model().objects.count() == 13
+    client = Client()
+    assert client.login(username="portavoce.zona5@example.org", password="tavolo-demo-2026")
