@@ -139,6 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # django-allauth: log in by e-mail, no open sign-up (accounts are created by staff).
 ACCOUNT_ADAPTER = "roundtable.adapters.ClosedSignupAdapter"
+ACCOUNT_FORMS = {"login": "roundtable.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

@@ -29,7 +29,10 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     )
 
 
-SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='roundtable.settings'; django.setup()"
+SETUP = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'roundtable.settings'; "
+    "django.setup()"
+)
 
 
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
@@ -124,3 +127,44 @@ def test_seed_demo_creates_staff_and_a_spokesperson_per_zone_once(territory):
     assert get_user_model().objects.count() == 13
     client = Client()
     assert client.login(username="portavoce.zona5@example.org", password="tavolo-demo-2026")
+
+
+@pytest.mark.django_db
+def test_language_switch_keeps_the_visitor_on_the_same_page(client, territory):
+    page = "/zone/pinerolese/?q=pin"
+    response = client.post("/i18n/setlang/", {"language": "en", "next": page})
+    assert response.status_code == 302
+    assert response["Location"] == page
+    english = client.get(page).content.decode()
+    assert '<html lang="en">' in english
+    client.post("/i18n/setlang/", {"language": "it", "next": page})
+    assert '<html lang="it">' in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_italian_is_the_default_language(client):
+    assert '<html lang="it">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/zones/zone/?q=torino",
+        "/admin/zones/municipality/?q=001272&assigned=yes",
+        "/admin/zones/municipality/?assigned=no",
+        "/admin/zones/membership/?q=example",
+        "/admin/auth/user/?q=staff",
+    ],
+)
+def test_staff_use_the_admin_for_the_territory_and_accounts(staff_client, territory, url):
+    response = staff_client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_municipality_search_finds_by_istat_code(staff_client, territory):
+    response = staff_client.get("/admin/zones/municipality/?q=001272")
+    assert list(response.context["cl"].result_list) == [
+        Zone.objects.get(number=1).municipalities.get()
+    ]
