@@ -50,7 +50,7 @@ format: $(TEST_STAMP)
 # the new entries in locale/it/LC_MESSAGES/django.po and compile.
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l it --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages -l it
+	$(PY) manage.py compilemessages -l it --ignore '.venv' --ignore 'staticfiles'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
