@@ -1,26 +1,28 @@
 """Fixtures for the end-to-end tests: one headless Chromium per session, a fresh context per test.
 
-The tests drive Debian's Chromium through Playwright's sync API against pytest-django's
-``live_server``. Without ``/usr/bin/chromium`` they are skipped, except under ``CI=true``, where
-a missing browser is an error: CI must not go green without having run them.
+The tests drive Debian's Chromium through Playwright's sync API (not pytest-playwright) against
+pytest-django's ``live_server``, which runs with DEBUG off, so the portal's own error pages are
+the ones shown. Without ``/usr/bin/chromium`` the tests are skipped, except under ``CI=true``,
+where a missing browser fails them: CI must not go green without having run them.
 """
 
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test thread; without this the ORM refuses to
-# work beside it. Set before any fixture touches the database (tests/conftest.py sets it too).
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from roundtable.roles import staff_group
+from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from zones.territory import load_directory
+
+# Playwright's sync API keeps an event loop in the test thread, and Django refuses ORM calls
+# when it sees one. Set here (tests/conftest.py sets it too) before any fixture or test touches
+# the database; Django reads it at every call, so setting it at import time is early enough.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
-
-from roundtable.roles import staff_group  # noqa: E402
-from tests.factories import MembershipFactory, UserFactory  # noqa: E402
-from zones.territory import load_directory  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,15 +36,20 @@ CHROMIUM_ARGS = [
 ]
 MISSING_CHROMIUM = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
 
-# Generous for a loaded CI machine, short enough that a broken page fails fast.
+# Generous for a loaded CI machine, short enough that a broken page fails in seconds.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{MISSING_CHROMIUM} (required when CI=true)", pytrace=False)
+            pytest.fail(
+                f"{MISSING_CHROMIUM}. The browser tests are required when CI=true.",
+                pytrace=False,
+            )
         pytest.skip(MISSING_CHROMIUM)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -54,15 +61,15 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
-    """Make a browser context on the live server (Italian unless told otherwise).
+    """Make a browser context on the live server, Italian unless told otherwise.
 
-    Keyword arguments go to ``Browser.new_context``; every context is closed after the test.
+    Keyword arguments go to ``Browser.new_context`` (``locale``, ``java_script_enabled``...);
+    relative URLs resolve against the live server; every context is closed after the test.
     """
     contexts: list[BrowserContext] = []
 
     def make(**options) -> BrowserContext:
-        options = {"base_url": live_server.url, "locale": "it-IT", **options}
-        context = browser.new_context(**options)
+        context = browser.new_context(**{"base_url": live_server.url, "locale": "it-IT", **options})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
@@ -74,19 +81,23 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
 
 @pytest.fixture
 def page(new_context) -> Page:
-    """A page in a fresh Italian context."""
+    """A page in a fresh Italian context (Accept-Language: it-IT)."""
     return new_context().new_page()
 
 
 @pytest.fixture
 def live_territory(transactional_db) -> None:
-    """The shipped territory (11 zones, 312 municipalities), visible to the live server."""
+    """The shipped territory (11 zones, 312 municipalities), committed so the live server sees it.
+
+    ``tests/conftest.py``'s ``territory`` would work too (``live_server`` makes ``db``
+    transactional), but asking for ``transactional_db`` here says what the browser tests need.
+    """
     load_directory(settings.TERRITORY_DIR)
 
 
 @pytest.fixture
 def live_spokesperson(live_territory):
-    """The spokesperson of zone 5 (Pinerolese), with a known name."""
+    """The spokesperson of zone 5 (Pinerolese), with a name to look for in the header."""
     from zones.models import Zone
 
     user = UserFactory(email="portavoce5@example.org", first_name="Giovanna", last_name="Ferrero")
@@ -96,6 +107,7 @@ def live_spokesperson(live_territory):
 
 @pytest.fixture
 def live_staff(transactional_db):
+    """A member of the metropolitan staff."""
     user = UserFactory(
         email="staff@example.org", first_name="Marta", last_name="Bianchi", is_staff=True
     )
@@ -104,15 +116,22 @@ def live_staff(transactional_db):
 
 
 @pytest.fixture
+def unassigned_municipality(live_territory):
+    """A municipality with no zone, so the pages that list them have something to show."""
+    return MunicipalityFactory(name="Comune senza zona", zone=None, zone_evidence="")
+
+
+@pytest.fixture
 def log_in(live_server) -> Callable[[BrowserContext, object], None]:
-    """Log a user in by giving the context a session cookie (the log-in form has its own test)."""
+    """Log ``user`` in by handing the context a session cookie.
+
+    The log-in form has its own journey test; the other tests skip it to stay fast.
+    """
 
     def log_in(context: BrowserContext, user) -> None:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-        )
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return log_in
