@@ -197,9 +197,7 @@ def test_two_column_official_list_reassigns_and_records_its_evidence(tmp_path):
     run()
     path = tmp_path / "elenco.csv"
     # As a spreadsheet exports it: a header of its own, semicolons, a BOM.
-    path.write_text(
-        "\ufeffCodice ISTAT;Zona omogenea\n001002;3\n001272;1\n", encoding="utf-8"
-    )
+    path.write_text("\ufeffCodice ISTAT;Zona omogenea\n001002;3\n001272;1\n", encoding="utf-8")
     output = run(path, "--source", "https://example.org/elenco.xlsx")
     # Torino keeps its zone but is now known from the official list too.
     assert "Assignments: 0 created, 2 updated, 0 unchanged" in output

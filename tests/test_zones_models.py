@@ -31,6 +31,17 @@ def test_zone_figures_are_computed_from_its_municipalities():
 
 
 @pytest.mark.django_db
+def test_zones_with_figures_come_in_number_order_whatever_the_insertion_order():
+    for number in [3, 1, 2]:
+        ZoneFactory(number=number)
+    # Django drops Meta.ordering from GROUP BY queries; the database may then return any order
+    # (PostgreSQL did), so the queryset must carry its own.
+    assert Zone.objects.with_figures().ordered
+    assert [z.number for z in Zone.objects.with_figures()] == [1, 2, 3]
+    assert [z.number for z in Zone.objects.with_figures().with_evidence()] == [1, 2, 3]
+
+
+@pytest.mark.django_db
 def test_evidence_strength_is_counted_per_zone():
     zone = ZoneFactory()
     for code in ["explicit_list_2022", "official_act_DCM", "press_list", "inferred_x", ""]:

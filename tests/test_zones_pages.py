@@ -146,7 +146,7 @@ def test_htmx_filter_answers_only_the_list_fragment(client, territory):
         {"q": "san"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="municipality-results",
-        **ITALIAN,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     fragment = response.content.decode()
     assert response.status_code == 200
@@ -154,12 +154,15 @@ def test_htmx_filter_answers_only_the_list_fragment(client, territory):
     assert "<html" not in fragment and "it-header-wrapper" not in fragment
     rows = re.findall(r'<th scope="row">([^<]+)</th>', fragment)
     assert rows == list(
-        zone.municipalities.filter(name__icontains="san").order_by("name").values_list(
-            "name", flat=True
-        )
+        zone.municipalities.filter(name__icontains="san")
+        .order_by("name")
+        .values_list("name", flat=True)
     )
     assert "San Secondo di Pinerolo" in rows
     assert "Pinerolo" not in rows
+    # The count outside the list is updated out of band.
+    assert '<p id="municipality-count" hx-swap-oob="innerHTML">' in fragment
+    assert f"{len(rows)} municipalities match “san”." in fragment
 
 
 @pytest.mark.django_db

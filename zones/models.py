@@ -43,8 +43,11 @@ def density(population, area) -> Decimal | None:
 
 class ZoneQuerySet(models.QuerySet):
     def with_figures(self):
-        """Annotate municipality count, population and area from the zone's municipalities."""
-        return self.annotate(
+        """Annotate municipality count, population and area from the zone's municipalities.
+
+        Ordered by number explicitly: Meta.ordering does not apply to a GROUP BY query.
+        """
+        return self.order_by("number").annotate(
             municipality_count=Count("municipalities"),
             population=Coalesce(
                 Sum("municipalities__population"), Value(0), output_field=IntegerField()

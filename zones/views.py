@@ -52,7 +52,7 @@ def zone_detail(request, slug):
         "show_contacts": request.user.is_authenticated,
     }
     if request.htmx and request.htmx.target == "municipality-results":
-        return render(request, "zones/zone_detail.html#municipality-results", context)
+        return render(request, "zones/zone_detail.html#municipality-update", context)
     return render(request, "zones/zone_detail.html", context)
 
 
