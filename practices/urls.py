@@ -1,9 +1,23 @@
 from django.urls import path
 
-from . import views
+from .views import catalogue, editing, practice, transfers
 
 app_name = "practices"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", catalogue.practice_list, name="practice-list"),
+    path("nuova/", editing.practice_create, name="practice-create"),
+    path("moderazione/", editing.moderation_queue, name="moderation-queue"),
+    path("mia-zona/", editing.my_zone, name="my-zone"),
+    path("<int:pk>/", practice.practice_detail, name="practice-detail"),
+    path("<int:pk>/modifica/", editing.practice_edit, name="practice-edit"),
+    path("<int:pk>/stato/", editing.practice_transition, name="practice-transition"),
+    path("<int:pk>/allegati/", practice.attachment_create, name="attachment-create"),
+    path("allegati/<int:pk>/", practice.attachment_download, name="attachment-download"),
+    path("allegati/<int:pk>/elimina/", practice.attachment_delete, name="attachment-delete"),
+    path("<int:pk>/commenti/", practice.comment_create, name="comment-create"),
+    path("commenti/<int:pk>/nascondi/", practice.comment_hide, name="comment-hide"),
+    path("commenti/<int:pk>/segnala/", practice.comment_report, name="comment-report"),
+    path("<int:pk>/interesse/", transfers.transfer_create, name="transfer-create"),
+    path("trasferimenti/<int:pk>/", transfers.transfer_update, name="transfer-update"),
 ]

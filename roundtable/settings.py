@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "bootstrap_italia_template",
+    "simple_history",
+    "django_filters",
     # Our apps, in their dependency order: zones <- practices <- meetings <- roundtable.
     "zones",
     "practices",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "roundtable.urls"
@@ -178,6 +181,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Attachments are served through a view that checks who may see the practice, never directly.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # E-mail: printed on the console in development, SMTP when a host is given.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
@@ -203,6 +208,8 @@ ORGANISATION = {
     "url": os.environ.get("ROUNDTABLE_ORG_URL", "http://www.cittametropolitana.torino.it/"),
     "contact_email": os.environ.get("ROUNDTABLE_CONTACT_EMAIL", "tavolo@example.org"),
 }
+# The portal's public address, for links in e-mails sent outside a request.
+SITE_URL = os.environ.get("ROUNDTABLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The territory file loaded by `manage.py load_territory` when no file is given.
 TERRITORY_DIR = Path(os.environ.get("ROUNDTABLE_TERRITORY_DIR", BASE_DIR / "data" / "territory"))
 

@@ -55,3 +55,45 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     zone = factory.SubFactory(ZoneFactory)
     role = Membership.Role.SPOKESPERSON
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    """A practice of a zone; ``status`` may be given directly (tests of the lifecycle itself go
+    through ``practices.services.apply_transition``)."""
+
+    class Meta:
+        model = "practices.Practice"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Pratica di prova {n}")
+    kind = "good_practice"
+    summary = "Una pratica condivisa tra le zone."
+    description = "Descrizione **in Markdown**."
+    zone = factory.SubFactory(ZoneFactory)
+    main_institution = "Comune capofila"
+    status = "draft"
+
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        from practices.models import Theme
+
+        if not create:
+            return
+        obj.themes.set(extracted if extracted is not None else Theme.objects.all()[:1])
+
+
+class TransferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "practices.Transfer"
+
+    practice = factory.SubFactory(PracticeFactory, status="published")
+    zone = factory.SubFactory(ZoneFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "practices.Comment"
+
+    practice = factory.SubFactory(PracticeFactory, status="published")
+    author = factory.SubFactory(UserFactory)
+    body = "Un commento utile."

@@ -196,7 +196,9 @@ def test_home_lists_the_zones(client, territory):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["privacy", "accessibility", "practices:index", "meetings:index"])
+@pytest.mark.parametrize(
+    "name", ["privacy", "accessibility", "practices:practice-list", "meetings:index"]
+)
 def test_plain_pages_open(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200

@@ -1,0 +1,79 @@
+"""Who may do what with practices. Views, templates (through context flags) and the admin ask
+these predicates; a refused request is a 403, or a 404 where the practice is not visible."""
+
+from __future__ import annotations
+
+from zones.permissions import is_spokesperson, is_staff_member, zones_of
+
+from .models import Comment, Practice, Transfer
+
+S = Practice.Status
+EDITABLE_BY_ZONE = {S.DRAFT, S.CHANGES_REQUESTED}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_view_practice(user, practice: Practice) -> bool:
+    return Practice.objects.visible_to(user).filter(pk=practice.pk).exists()
+
+
+def can_create_practice(user, zone=None) -> bool:
+    """Staff for any zone; a spokesperson for their own zones."""
+    if is_staff_member(user):
+        return True
+    if zone is None:
+        return zones_of(user).exists()
+    return is_spokesperson(user, zone)
+
+
+def can_edit_practice(user, practice: Practice) -> bool:
+    """The owning zone's spokespersons while draft or changes requested; staff always."""
+    if is_staff_member(user):
+        return True
+    return practice.status in EDITABLE_BY_ZONE and is_spokesperson(user, practice.zone)
+
+
+def can_moderate(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_see_moderation_history(user, practice: Practice) -> bool:
+    """Transitions and their notes: staff and the owning zone's spokespersons."""
+    return is_staff_member(user) or is_spokesperson(user, practice.zone)
+
+
+def can_see_change_history(user) -> bool:
+    """Field-by-field history of a practice and its transfers: staff."""
+    return is_staff_member(user)
+
+
+def can_manage_attachments(user, practice: Practice) -> bool:
+    return can_edit_practice(user, practice)
+
+
+def can_comment(user, practice: Practice) -> bool:
+    return _active(user) and practice.status == S.PUBLISHED
+
+
+def can_report_comment(user, comment: Comment) -> bool:
+    return _active(user) and comment.author_id != user.pk and not comment.is_hidden
+
+
+def can_hide_comment(user, comment: Comment | None = None) -> bool:
+    return is_staff_member(user)
+
+
+def zones_that_may_declare_interest(user, practice: Practice):
+    """The user's zones (all zones for staff) that may still take up this practice."""
+    from zones.models import Zone
+
+    if practice.status != S.PUBLISHED or not _active(user):
+        return Zone.objects.none()
+    zones = Zone.objects.all() if is_staff_member(user) else zones_of(user)
+    return zones.exclude(pk=practice.zone_id).exclude(transfers_in__practice=practice)
+
+
+def can_update_transfer(user, transfer: Transfer) -> bool:
+    return is_staff_member(user) or is_spokesperson(user, transfer.zone)
