@@ -39,6 +39,17 @@ def can_moderate(user) -> bool:
     return is_staff_member(user)
 
 
+def can_filter_catalogue_by_status(user) -> bool:
+    """The catalogue shows published practices; staff may list the other statuses too."""
+    return is_staff_member(user)
+
+
+def can_take_part_in_review(user, practice: Practice) -> bool:
+    """Staff and the owning zone's spokespersons: they may ask for a lifecycle step (which of
+    the steps each may take is the lifecycle table's business, ``services.allowed_moves``)."""
+    return is_staff_member(user) or is_spokesperson(user, practice.zone)
+
+
 def can_see_moderation_history(user, practice: Practice) -> bool:
     """Transitions and their notes: staff and the owning zone's spokespersons."""
     return is_staff_member(user) or is_spokesperson(user, practice.zone)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from zones.permissions import is_spokesperson, is_staff_member
@@ -104,8 +105,9 @@ def apply_transition(*, practice: Practice, to_status: str, by, note: str = "") 
 
 
 def save_practice(*, form, by, version: int | None) -> Practice:
-    """Save a practice form, refusing it if the practice changed since ``version`` was read."""
-    practice = form.instance
+    """Save a valid practice form, refusing it if the practice changed since ``version`` was read
+    (``version`` is ignored for a new practice)."""
+    practice = form.save(commit=False)  # no write yet: the instance, and form.save_m2m
     with transaction.atomic():
         if practice.pk is None:
             practice.created_by = by
@@ -153,7 +155,13 @@ def declare_interest(
         raise TransferError(_("A zone cannot take up its own practice."))
     if not (is_staff_member(by) or is_spokesperson(by, zone)):
         raise PermissionDenied
+    municipalities = list(municipalities)
+    if any(m.zone_id != zone.pk for m in municipalities):
+        raise TransferError(_("The municipalities named must belong to the adopting zone."))
+    note = (note or "").strip()
     with transaction.atomic():
+        # Lock the practice so two simultaneous declarations of one zone cannot both pass.
+        Practice.objects.select_for_update().get(pk=practice.pk)
         if Transfer.objects.filter(practice=practice, zone=zone).exists():
             raise TransferError(_("This zone has already declared its interest in this practice."))
         transfer = Transfer.objects.create(practice=practice, zone=zone, created_by=by, notes=note)
@@ -189,11 +197,25 @@ def move_transfer(
                 }
             )
         drop_reason = (drop_reason or "").strip()
+        note = (note or "").strip()
         if to_stage == T.DROPPED and not drop_reason:
             raise TransferError(_("Say why the transfer was dropped: the reason is kept."))
+        if drop_reason and to_stage != T.DROPPED:
+            raise TransferError(_("A reason for dropping goes only with the “dropped” stage."))
+        if cost is not None and cost < 0:
+            raise TransferError(_("The cost cannot be negative."))
+        on = on or timezone.localdate()
+        if on > timezone.localdate():
+            raise TransferError(_("A stage cannot be dated in the future."))
+        last = locked.steps.order_by("-on", "-recorded_at").first()
+        if last and on < last.on:
+            raise TransferError(
+                _("A stage cannot be dated before the previous one (%(date)s).")
+                % {"date": date_format(last.on, "SHORT_DATE_FORMAT")}
+            )
         locked.stage = to_stage
         if note:
-            locked.notes = "\n\n".join(p for p in [locked.notes, note.strip()] if p)
+            locked.notes = "\n\n".join(p for p in [locked.notes, note] if p)
         if cost is not None:
             locked.cost = cost
         if result:
@@ -201,9 +223,7 @@ def move_transfer(
         if drop_reason:
             locked.drop_reason = drop_reason
         locked.save()
-        step = TransferStep.objects.create(
-            transfer=locked, stage=to_stage, on=on or timezone.localdate(), note=note, by=by
-        )
+        step = TransferStep.objects.create(transfer=locked, stage=to_stage, on=on, note=note, by=by)
         locked.practice.refresh_search_text()
     transfer.refresh_from_db()
     return step

@@ -1,7 +1,8 @@
 """The roles of the portal as Django groups, kept in step with the code on every migrate.
 
 - Metropolitan staff: the ``zones.act_as_staff`` permission that ``zones.permissions`` asks
-  for, plus what staff need in the admin (accounts and the territory).
+  for, plus what staff need in the admin (accounts, the territory, practices; the lifecycle
+  itself runs through the portal's pages, so the admin cannot bypass it).
 - Spokespersons and deputies are not a group: they are users with a membership in force.
 - Administrators are superusers.
 """
@@ -20,6 +21,18 @@ STAFF_PERMISSIONS = [
     "zones.add_membership",
     "zones.change_membership",
     "zones.delete_membership",
+    "practices.view_theme",
+    "practices.add_theme",
+    "practices.change_theme",
+    "practices.view_practice",
+    "practices.change_practice",
+    "practices.view_transition",
+    "practices.view_attachment",
+    "practices.view_comment",
+    "practices.change_comment",
+    "practices.view_transfer",
+    "practices.change_transfer",
+    "practices.view_transferstep",
     "auth.view_user",
     "auth.add_user",
     "auth.change_user",

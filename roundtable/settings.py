@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "roundtable.context_processors.organisation",
+                "roundtable.context_processors.navigation",
             ],
         },
     },

@@ -1,10 +1,15 @@
-"""``manage.py seed_demo``: demo accounts for trying the portal. Refuses to run with debug off."""
+"""``manage.py seed_demo``: demo accounts and demo content for trying the portal.
+
+Refuses to run with debug off. Idempotent: a second run creates nothing.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from practices.models import Comment, Practice, Transfer
+from roundtable.demo_practices import DemoDataError, seed_practices
 from roundtable.roles import staff_group
 from zones.models import Membership, Zone
 
@@ -27,7 +32,10 @@ SPOKESPERSONS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (one staff user, one spokesperson per zone) if missing."
+    help = (
+        "Create the demo accounts (one staff user, one spokesperson per zone) and the demo "
+        "practices, transfers and comments, if missing."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -40,10 +48,21 @@ class Command(BaseCommand):
             raise CommandError("No zones yet: run `manage.py load_territory` first.")
         with transaction.atomic():
             logins = self._seed(zones)
+        try:
+            created = seed_practices()  # its own transaction: its mail is dropped on commit
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for email, role in logins:
             self.stdout.write(f"  {email:<34} {role}")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo content: {Practice.objects.count()} practices, "
+            f"{Transfer.objects.count()} transfers, {Comment.objects.count()} comments "
+            f"({created['practices']} practices, {created['transfers']} transfers and "
+            f"{created['comments']} comments added now)."
+        )
         self.stdout.write("")
 
     def _seed(self, zones):

@@ -1,0 +1,100 @@
+"""Markdown written by users, rendered to HTML that is safe to show to everyone.
+
+Two locks, each enough on its own for the cases it knows:
+
+1. Python-Markdown runs without its raw-HTML processors, so ``<script>`` or ``<img onerror>``
+   typed in a description comes out as visible text, never as markup.
+2. The HTML it produces then goes through ``nh3`` (the Rust ``ammonia`` sanitiser) with a short
+   allow-list of tags and attributes; links keep only ``http``, ``https`` and ``mailto`` (or
+   relative) addresses and get ``rel="noopener noreferrer nofollow"``. Anything else (scripts,
+   styles, event attributes, ``javascript:`` or ``data:`` links, images, frames) is dropped.
+
+Headings are shifted so that a ``#`` heading fits under the page's own section heading
+(``top_heading``) and never goes below ``<h4>``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+import markdown as markdown_lib
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
+# Removed together with everything inside them (other disallowed tags keep their text).
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math", "template"}
+LOWEST_HEADING = 4
+
+
+class _ShiftHeadings(Treeprocessor):
+    """``#`` becomes ``<h{top}>``, ``##`` the next level, and so on, never below ``<h4>``."""
+
+    def __init__(self, md, top: int):
+        super().__init__(md)
+        self.top = top
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456":
+                level = int(element.tag[1]) + self.top - 1
+                element.tag = f"h{min(level, LOWEST_HEADING)}"
+
+
+def _converter(top_heading: int) -> markdown_lib.Markdown:
+    md = markdown_lib.Markdown(
+        extensions=["sane_lists", "tables", "fenced_code"], output_format="html"
+    )
+    # No raw HTML: a block or an inline tag is escaped and shown as text.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_ShiftHeadings(md, top_heading), "shift_headings", 1)
+    return md
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allowed tags, attributes and link schemes of ``html``."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render(text: str | None, *, top_heading: int = 2) -> SafeString:
+    """``text`` (Markdown) as sanitised HTML, safe to put in a page as it is."""
+    if not text:
+        return mark_safe("")
+    text = str(text).replace("\x00", "")
+    top_heading = max(2, min(int(top_heading), LOWEST_HEADING))
+    html = _converter(top_heading).convert(text)
+    return mark_safe(sanitise(html))  # noqa: S308 - sanitised by nh3 just above
