@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from zones.models import Municipality, Zone
 
@@ -59,7 +60,7 @@ class EuroAmountField(forms.DecimalField):
         # whose parser cannot read thousands separators unless USE_THOUSAND_SEPARATOR is on.
         self.widget.is_localized = True
         self.error_messages["min_value"] = _("The cost cannot be negative.")
-        self.error_messages["invalid"] = _("Write the cost as a number of euro, e.g. 1.234,50.")
+        self.error_messages["invalid"] = _("Write the cost as a number of euro, e.g. 1,234.50.")
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -148,7 +149,11 @@ class TransferInterestForm(forms.Form):
             if outside:
                 self.add_error(
                     "municipalities",
-                    _("Choose municipalities of zone %(zone)s only: %(names)s are not in it.")
+                    ngettext(
+                        "Choose municipalities of zone %(zone)s only: %(names)s is not in it.",
+                        "Choose municipalities of zone %(zone)s only: %(names)s are not in it.",
+                        len(outside),
+                    )
                     % {"zone": zone, "names": ", ".join(sorted(outside))},
                 )
         return cleaned
@@ -177,7 +182,7 @@ class TransferStepForm(forms.Form):
     cost = EuroAmountField(
         label=_("Cost so far (€)"),
         required=False,
-        help_text=_("In euro, e.g. 1.234,50. Leave empty to keep the cost recorded so far."),
+        help_text=_("In euro, e.g. 1,234.50. Leave empty to keep the cost recorded so far."),
     )
     result = _note_field(_("Result"), _("Leave empty to keep the result recorded so far."))
     drop_reason = _note_field(

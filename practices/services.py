@@ -201,7 +201,7 @@ def move_transfer(
         if to_stage == T.DROPPED and not drop_reason:
             raise TransferError(_("Say why the transfer was dropped: the reason is kept."))
         if drop_reason and to_stage != T.DROPPED:
-            raise TransferError(_("A reason for dropping goes only with the “dropped” stage."))
+            raise TransferError(_("A reason for dropping goes only with the “Dropped” stage."))
         if cost is not None and cost < 0:
             raise TransferError(_("The cost cannot be negative."))
         on = on or timezone.localdate()

@@ -277,7 +277,7 @@ def test_municipalities_must_belong_to_the_chosen_zone(practice, speaker3):
     assert response["Location"].endswith("#transfer-interest")
     assert not Transfer.objects.exists()
     shown = client.get(response["Location"], **EN).content.decode()
-    assert "Choose municipalities of zone 3" in shown and "Pinerolo are not in it" in shown
+    assert "Choose municipalities of zone 3" in shown and "Pinerolo is not in it" in shown
     assert "Testo da non perdere" in shown  # nothing typed is lost
     # The kept input is shown once: the next visit has a fresh form.
     assert "Testo da non perdere" not in page(client, practice)
