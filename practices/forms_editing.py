@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from zones.models import Municipality, Zone
 from zones.permissions import is_staff_member, zones_of
 
+from .fields import IdsField
 from .models import Practice, Theme, Transfer
 
 
@@ -72,6 +73,7 @@ class PracticeForm(forms.ModelForm):
             "potential_for_transfer",
             "recheck_by",
         ]
+        field_classes = {"municipalities": IdsField, "themes": IdsField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 12}),

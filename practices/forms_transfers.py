@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from zones.models import Municipality, Zone
 
+from .fields import IdsField
 from .models import Transfer
 from .services import TRANSFER_MOVES, TRANSFER_ORDER
 
@@ -97,7 +98,7 @@ class TransferInterestForm(forms.Form):
         empty_label=_("Choose the zone"),
         error_messages={"invalid_choice": _("Choose one of the zones offered.")},
     )
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = IdsField(
         label=_("Municipalities taking it up (optional)"),
         queryset=Municipality.objects.filter(zone__isnull=False).select_related("zone"),
         required=False,

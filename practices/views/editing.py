@@ -17,10 +17,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -31,6 +30,7 @@ from .. import permissions, services
 from ..forms import CommentHideForm
 from ..forms_editing import PracticeForm, TransitionForm, ZoneChoiceForm
 from ..models import Comment, Practice, Transfer, Transition
+from .redirects import safe_next
 
 S = Practice.Status
 
@@ -188,19 +188,6 @@ def _stale_page(request, form: PracticeForm, pk: int):
 # --- lifecycle --------------------------------------------------------------------------------
 
 
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next", "")
-    if (
-        target
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return None
-
-
 def _pop_draft(request, practice_pk: int) -> dict | None:
     draft = request.session.get(DRAFT_KEY)
     if not draft or draft.get("practice") != practice_pk:
@@ -256,7 +243,7 @@ def practice_transition(request, pk):
         context = detail_context(request, practice, form=form, error=error)
         return render(request, "practices/detail/_actions.html", {"practice": practice, **context})
 
-    target = _safe_next(request) or practice.get_absolute_url()
+    target = safe_next(request) or practice.get_absolute_url()
     if error:
         messages.error(request, error)
         request.session[DRAFT_KEY] = {
@@ -267,7 +254,7 @@ def practice_transition(request, pk):
         }
     else:
         messages.success(request, done)
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 def detail_context(request, practice, *, form=None, error=None) -> dict:

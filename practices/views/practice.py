@@ -19,7 +19,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -30,6 +29,7 @@ from .. import permissions, similar
 from ..forms import AttachmentForm, CommentForm, CommentHideForm, CommentReportForm
 from ..models import Attachment, Comment, Practice, Transfer
 from . import editing, transfers
+from .redirects import back_to
 
 TEMPLATE = "practices/practice_detail.html"
 S = Practice.Status
@@ -324,12 +324,7 @@ def _comments_response(request, practice: Practice, notice: str, anchor: str = "
         )
     messages.success(request, notice)
     # Back where the action came from (the moderation queue, say), if it is on this site.
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(back)
-    return redirect(_anchor(practice, anchor))
+    return back_to(request, _anchor(practice, anchor))
 
 
 def comment_create(request, pk: int):
