@@ -144,8 +144,44 @@ class RecheckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PracticeAdminForm(forms.ModelForm):
+    """Carries the version the page was loaded with: a save over someone else's newer save
+    (on the portal or here) is refused with a message, the typed text kept in the form."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Practice
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields (PracticeAdmin.fieldsets)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                Practice.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("loaded_version") != current:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this practice while you were editing it. Your "
+                        "text is still in the form: reload the page in another tab to see "
+                        "their version, then save again here."
+                    ),
+                    code="stale",
+                )
+        return cleaned
+
+
 @admin.register(Practice)
 class PracticeAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    form = PracticeAdminForm
     list_display = ["title", "zone", "kind", "status", "published_at", "recheck_by"]
     list_filter = ["status", "kind", RecheckFilter, "zone", "themes"]
     list_select_related = ["zone"]
@@ -162,7 +198,7 @@ class PracticeAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         "version",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "zone", "summary", "description"]}),
+        (None, {"fields": ["title", "kind", "zone", "summary", "description", "loaded_version"]}),
         (_("Lifecycle"), {"fields": ["status_on_the_portal", "published_at", "recheck_by"]}),
         (
             _("Where and when"),

@@ -391,3 +391,25 @@ def test_a_practice_page_does_not_grow_in_queries_with_its_records(
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
     assert queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_an_admin_save_over_a_newer_portal_save_is_refused(records, staff_user, client):
+    client.force_login(staff_user)
+    practice = records["practice"]
+    url = reverse("admin:practices_practice_change", args=[practice.pk])
+    data = form_data(client.get(url))
+    # Meanwhile a spokesperson saves on the portal (save_practice bumps the version).
+    Practice.objects.filter(pk=practice.pk).update(
+        summary="Salvato dal portale", version=practice.version + 1
+    )
+
+    response = client.post(url, {**data, "summary": "Salvato dall'admin"}, **EN)
+
+    assert response.status_code == 200
+    assert "Someone else saved this practice while you were editing it" in (
+        response.content.decode()
+    )
+    assert "Salvato dall&#x27;admin" in response.content.decode()  # the typed text is kept
+    practice.refresh_from_db()
+    assert practice.summary == "Salvato dal portale"
