@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import filetype
@@ -30,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 class Kind:
     key: str
     content_type: str
-    label: str
+    # Left out of equality and hashing: a lazy translation hashes as the text of the language
+    # active at the time, so a Kind used as a key would not be found in another language.
+    label: str = field(compare=False)
 
 
 PDF = Kind("pdf", "application/pdf", "PDF")

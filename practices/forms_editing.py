@@ -255,6 +255,9 @@ class TransitionForm(forms.Form):
     """One lifecycle step: the status asked for (from the button pressed) and a note."""
 
     to_status = forms.ChoiceField(choices=Practice.Status.choices, widget=forms.HiddenInput)
+    # The version of the practice the decider saw: a decision on content that changed since
+    # is refused (services.apply_transition).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     note = forms.CharField(
         label=_("Note"),
         required=False,

@@ -71,8 +71,13 @@ def allowed_moves(user, practice: Practice) -> list[tuple[str, Move]]:
     ]
 
 
-def apply_transition(*, practice: Practice, to_status: str, by, note: str = "") -> Transition:
-    """Move ``practice`` to ``to_status``, record it and tell the author; refuse anything else."""
+def apply_transition(
+    *, practice: Practice, to_status: str, by, note: str = "", seen_version: int | None = None
+) -> Transition:
+    """Move ``practice`` to ``to_status``, record it and tell the author; refuse anything else.
+
+    ``seen_version``, when given, is the version of the practice the decider was looking at: if
+    the practice changed since, the decision is refused (it would be about unseen content)."""
     note = (note or "").strip()
     with transaction.atomic():
         locked = Practice.objects.select_for_update().get(pk=practice.pk)
@@ -87,6 +92,13 @@ def apply_transition(*, practice: Practice, to_status: str, by, note: str = "") 
             )
         if not may_move(by, locked, to_status):
             raise PermissionDenied
+        if seen_version is not None and seen_version != locked.version:
+            raise TransitionError(
+                _(
+                    "The practice changed since you opened this page (someone edited it or "
+                    "took a step). Reload it, check it, and decide again."
+                )
+            )
         if move.note_required and not note:
             raise TransitionError(_("Write a note for the author: it is required for this step."))
         from_status = locked.status

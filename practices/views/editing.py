@@ -66,7 +66,9 @@ def _done_message(to_status: str) -> str:
         S.REJECTED: _(
             "The practice was rejected: the author and the zone's spokespersons are told by e-mail."
         ),
-        S.ARCHIVED: _("The practice was archived: it stays readable, with the reason."),
+        S.ARCHIVED: _(
+            "The practice was archived: logged-in users can still read it, with the reason."
+        ),
     }.get(to_status, _("The status of the practice was changed."))
 
 
@@ -219,6 +221,7 @@ def practice_transition(request, pk):
                 to_status=to_status,
                 by=request.user,
                 note=form.cleaned_data["note"],
+                seen_version=form.cleaned_data["version"],
             )
         except services.TransitionError as exc:
             error = str(exc)
@@ -278,8 +281,11 @@ def detail_context(request, practice, *, form=None, error=None) -> dict:
         form = TransitionForm(moves=moves, auto_id=ACTIONS_AUTO_ID)
 
     review = None
-    if practice.status in (S.CHANGES_REQUESTED, S.REJECTED) and (
-        permissions.can_see_moderation_history(user, practice)
+    # The staff's last word: for the people in the review while changes are requested or after
+    # a rejection; for every reader of an archived practice (it stays readable, with the reason).
+    if practice.status == S.ARCHIVED or (
+        practice.status in (S.CHANGES_REQUESTED, S.REJECTED)
+        and permissions.can_see_moderation_history(user, practice)
     ):
         review = (
             practice.transitions.filter(to_status=practice.status)

@@ -83,3 +83,34 @@ def test_hiding_a_comment_from_the_queue_returns_to_the_queue(staff_client, terr
         {f"hide-{comment.pk}-reason": "Fuori tema.", "next": queue},
     )
     assert response["Location"] == queue
+
+
+@pytest.mark.django_db
+def test_a_decision_on_a_practice_that_changed_since_the_page_was_opened_is_refused(
+    staff_client, territory
+):
+    practice = PracticeFactory(zone=Zone.objects.get(number=5), status="submitted")
+    seen = practice.version
+    # Meanwhile the practice was sent back, edited and submitted again: its version moved on.
+    Practice.objects.filter(pk=practice.pk).update(version=seen + 2, summary="Riscritta")
+    url = reverse("practices:practice-transition", kwargs={"pk": practice.pk})
+
+    response = staff_client.post(
+        url, {"to_status": "published", "note": "Ok.", "version": seen}, follow=True, **EN
+    )
+    assert "The practice changed since you opened this page" in response.content.decode()
+    practice.refresh_from_db()
+    assert practice.status == "submitted"
+
+    staff_client.post(url, {"to_status": "published", "note": "Ok.", "version": seen + 2})
+    practice.refresh_from_db()
+    assert practice.status == "published"
+
+
+@pytest.mark.django_db
+def test_the_lifecycle_forms_carry_the_version_shown(staff_client, territory):
+    practice = PracticeFactory(zone=Zone.objects.get(number=5), status="submitted")
+    page = staff_client.get(practice.get_absolute_url()).content.decode()
+    assert f'name="version" value="{practice.version}"' in page
+    queue = staff_client.get(reverse("practices:moderation-queue")).content.decode()
+    assert f'name="version" value="{practice.version}"' in queue

@@ -15,6 +15,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from practices import services
 from practices.models import Practice, Transition
@@ -23,6 +24,15 @@ from zones.models import Zone
 
 from ..factories import PracticeFactory
 from .test_editing import snapshot
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the portal's messages in English (the source language)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "practice-actions"}

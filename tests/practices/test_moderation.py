@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from practices import services
 from practices.models import Practice, Transition
@@ -25,6 +25,15 @@ from ..factories import (
     UserFactory,
 )
 from .test_editing import snapshot
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the portal's messages in English (the source language)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 QUEUE = reverse("practices:moderation-queue")
