@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/commenti/", practice.comment_create, name="comment-create"),
     path("commenti/<int:pk>/nascondi/", practice.comment_hide, name="comment-hide"),
     path("commenti/<int:pk>/segnala/", practice.comment_report, name="comment-report"),
+    path(
+        "commenti/<int:pk>/segnalazione-respinta/",
+        practice.comment_dismiss_report,
+        name="comment-dismiss-report",
+    ),
     path("<int:pk>/interesse/", transfers.transfer_create, name="transfer-create"),
     path("trasferimenti/<int:pk>/", transfers.transfer_update, name="transfer-update"),
 ]

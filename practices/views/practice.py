@@ -20,7 +20,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from zones.models import Municipality, Zone
@@ -381,6 +381,21 @@ def comment_hide(request, pk: int):
     return _comments_response(
         request, practice, _("The comment is hidden."), f"comment-{comment.pk}"
     )
+
+
+@require_POST
+def comment_dismiss_report(request, pk: int):
+    """Staff find a reported comment acceptable: the report is cleared, the comment stays."""
+    if not request.user.is_authenticated:
+        return _login_first(request)
+    comment = _visible_comment(request, pk)
+    if not permissions.can_hide_comment(request.user, comment):
+        raise PermissionDenied
+    Comment.objects.filter(pk=comment.pk).update(
+        reported_at=None, reported_by=None, report_reason=""
+    )
+    messages.success(request, _("The report was dismissed: the comment stays visible."))
+    return back_to(request, _anchor(comment.practice, f"comment-{comment.pk}"))
 
 
 def comment_report(request, pk: int):

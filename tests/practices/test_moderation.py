@@ -420,3 +420,45 @@ def test_my_zone_keeps_its_query_count_as_it_grows(
     assert response.context["total"] == 22 * 2
     assert len(response.context["transfers_in"]) == 22
     print(f"my zone's work: {small} queries")
+
+
+@pytest.mark.django_db
+def test_staff_dismiss_a_report_from_the_queue_and_the_comment_stays(staff_client, territory):
+    comment = CommentFactory(
+        practice__zone=Zone.objects.get(number=5),
+        reported_at=timezone.now(),
+        reported_by=UserFactory(),
+        report_reason="Offensivo?",
+    )
+    queue = reverse("practices:moderation-queue")
+    assert "Offensivo?" in staff_client.get(queue).content.decode()
+    url = reverse("practices:comment-dismiss-report", kwargs={"pk": comment.pk})
+    response = staff_client.post(url, {"next": queue})
+    assert response.status_code == 302 and response["Location"] == queue
+    comment.refresh_from_db()
+    assert comment.reported_at is None and not comment.is_hidden
+    assert "Offensivo?" not in staff_client.get(queue).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["visitor", "spokesperson", "reporter"])
+def test_only_staff_dismiss_a_report(client, territory, who):
+    reporter = UserFactory()
+    comment = CommentFactory(
+        practice__zone=Zone.objects.get(number=5),
+        reported_at=timezone.now(),
+        reported_by=reporter,
+        report_reason="Offensivo?",
+    )
+    if who == "spokesperson":
+        client.force_login(MembershipFactory(zone=Zone.objects.get(number=5)).user)
+    elif who == "reporter":
+        client.force_login(reporter)
+    url = reverse("practices:comment-dismiss-report", kwargs={"pk": comment.pk})
+    response = client.post(url)
+    assert response.status_code in (302, 403)
+    if who != "visitor":
+        assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.reported_at is not None
+    assert client.get(url).status_code in (302, 405)
