@@ -194,12 +194,21 @@ def move_transfer(
     cost=None,
     result: str = "",
     drop_reason: str = "",
+    seen_stage: str | None = None,
 ) -> TransferStep:
-    """Record the next stage of a transfer, with its date and notes."""
+    """Record the next stage of a transfer, with its date and notes. ``seen_stage``, when
+    given, is the stage the user saw: if someone recorded another step since, it is refused."""
     if not (is_staff_member(by) or is_spokesperson(by, transfer.zone)):
         raise PermissionDenied
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if seen_stage is not None and seen_stage != locked.stage:
+            raise TransferError(
+                _(
+                    "Someone recorded another stage of this transfer since you opened the page: "
+                    "check the ledger and record yours again."
+                )
+            )
         if to_stage not in TRANSFER_MOVES.get(locked.stage, set()):
             raise TransferError(
                 _("A transfer that is “%(from)s” cannot move to “%(to)s”.")

@@ -287,6 +287,7 @@ def transfer_update(request, pk):
                 cost=data["cost"],
                 result=data["result"].strip(),
                 drop_reason=data["drop_reason"].strip() if data["to_stage"] == T.DROPPED else "",
+                seen_stage=data["from_stage"],
             )
         except services.TransferError as error:
             form.add_error(None, str(error))

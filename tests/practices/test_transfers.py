@@ -12,8 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from practices import services
 from practices.models import Transfer, TransferStep
 from practices.services import TRANSFER_MOVES
 from zones.models import Municipality, Zone
@@ -726,3 +727,18 @@ def test_the_ledger_queries_do_not_grow_with_transfers_and_steps(
     assert many == few
     with django_assert_max_num_queries(few):
         client.get(practice.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_step_drawn_for_a_stage_that_has_changed(territory):
+    transfer = TransferFactory(
+        practice__zone=Zone.objects.get(number=5), zone=Zone.objects.get(number=3)
+    )
+    staff = UserFactory(is_superuser=True)
+    services.move_transfer(transfer=transfer, to_stage="in_contact", by=staff)
+    with translation.override("en"), pytest.raises(services.TransferError, match="since you"):
+        services.move_transfer(
+            transfer=transfer, to_stage="adapting", by=staff, seen_stage="interested"
+        )
+    transfer.refresh_from_db()
+    assert transfer.stage == "in_contact"
