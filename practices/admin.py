@@ -433,9 +433,25 @@ class TransferForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         dropped = self.instance.stage == Transfer.Stage.DROPPED
-        if dropped and not (cleaned.get("drop_reason") or "").strip():
+        reason = (cleaned.get("drop_reason") or "").strip()
+        if dropped and not reason:
             self.add_error(
                 "drop_reason", _("Say why the transfer was dropped: the reason is kept.")
+            )
+        if reason and not dropped:
+            self.add_error(
+                "drop_reason", _("A reason for dropping goes only with the “Dropped” stage.")
+            )
+        outside = [
+            m.name
+            for m in cleaned.get("municipalities") or []
+            if m.zone_id != self.instance.zone_id
+        ]
+        if outside:
+            self.add_error(
+                "municipalities",
+                _("Only municipalities of the adopting zone: %(names)s is not in it.")
+                % {"names": ", ".join(sorted(outside))},
             )
         return cleaned
 

@@ -413,3 +413,22 @@ def test_an_admin_save_over_a_newer_portal_save_is_refused(records, staff_user, 
     assert "Salvato dall&#x27;admin" in response.content.decode()  # the typed text is kept
     practice.refresh_from_db()
     assert practice.summary == "Salvato dal portale"
+
+
+@pytest.mark.django_db
+def test_the_transfer_admin_refuses_what_the_portal_refuses(records, staff_user, client):
+    client.force_login(staff_user)
+    transfer = records["transfer"]  # in contact, zone 3
+    url = reverse("admin:practices_transfer_change", args=[transfer.pk])
+    data = form_data(client.get(url))
+
+    reason = client.post(url, {**data, "drop_reason": "Non ci serve"}, **EN)
+    assert "goes only with the “Dropped” stage" in reason.content.decode()
+
+    outsider = Zone.objects.get(number=5).municipalities.first()
+    strangers = client.post(url, {**data, "municipalities": [outsider.pk]}, **EN)
+    assert f"{outsider.name} is not in it" in strangers.content.decode()
+
+    transfer.refresh_from_db()
+    assert transfer.drop_reason == ""
+    assert not transfer.municipalities.exists()
