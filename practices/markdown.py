@@ -9,8 +9,8 @@ Two locks, each enough on its own for the cases it knows:
    relative) addresses and get ``rel="noopener noreferrer nofollow"``. Anything else (scripts,
    styles, event attributes, ``javascript:`` or ``data:`` links, images, frames) is dropped.
 
-Headings are shifted so that a ``#`` heading fits under the page's own section heading
-(``top_heading``) and never goes below ``<h4>``.
+Headings are shifted so that the text's highest heading fits under the page's own section
+heading (``top_heading``) and none goes below ``<h4>``.
 """
 
 from __future__ import annotations
@@ -53,17 +53,26 @@ LOWEST_HEADING = 4
 
 
 class _ShiftHeadings(Treeprocessor):
-    """``#`` becomes ``<h{top}>``, ``##`` the next level, and so on, never below ``<h4>``."""
+    """The text's highest heading becomes ``<h{top}>``, the next level below it, and so on,
+    never below ``<h4>``: whether the author starts with ``#`` or ``##``, the headings follow
+    the page's own without skipping a level."""
 
     def __init__(self, md, top: int):
         super().__init__(md)
         self.top = top
 
     def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456":
-                level = int(element.tag[1]) + self.top - 1
-                element.tag = f"h{min(level, LOWEST_HEADING)}"
+        headings = [
+            element
+            for element in root.iter()
+            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456"
+        ]
+        if not headings:
+            return
+        highest = min(int(element.tag[1]) for element in headings)
+        for element in headings:
+            level = int(element.tag[1]) - highest + self.top
+            element.tag = f"h{min(level, LOWEST_HEADING)}"
 
 
 def _converter(top_heading: int) -> markdown_lib.Markdown:

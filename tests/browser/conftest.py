@@ -6,17 +6,28 @@ the ones shown. Without ``/usr/bin/chromium`` the tests are skipped, except unde
 where a missing browser fails them: CI must not go green without having run them.
 """
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from roundtable.roles import staff_group
-from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from tests.factories import (
+    CommentFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    PracticeFactory,
+    UserFactory,
+)
 from zones.territory import load_directory
 
 # Playwright's sync API keeps an event loop in the test thread, and Django refuses ORM calls
@@ -135,3 +146,228 @@ def log_in(live_server) -> Callable[[BrowserContext, object], None]:
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return log_in
+
+
+# --- Practices --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_themes(transactional_db) -> None:
+    """The ten themes, seeded again as their data migration does.
+
+    A transactional test empties every table when it ends, rows seeded by migrations included:
+    without this only the first browser test of a run would find the themes.
+    """
+    importlib.import_module("practices.migrations.0002_seed_themes").seed(apps, None)
+
+
+@pytest.fixture
+def live_spokesperson_3(live_territory):
+    """The spokesperson of zone 3 (AMT Sud): another zone, to take up zone 5's practices."""
+    from zones.models import Zone
+
+    user = UserFactory(email="portavoce3@example.org", first_name="Paolo", last_name="Rostagno")
+    MembershipFactory(user=user, zone=Zone.objects.get(number=3))
+    return user
+
+
+def _theme(slug: str):
+    from practices.models import Theme
+
+    return Theme.objects.get(slug=slug)
+
+
+def _municipalities(*names: str) -> list:
+    from zones.models import Municipality
+
+    found = list(Municipality.objects.filter(name__in=names))
+    assert len(found) == len(names), f"not all of {names} are in the territory"
+    return found
+
+
+@pytest.fixture
+def live_practices(
+    live_themes, live_spokesperson, live_spokesperson_3, live_staff
+) -> dict[str, int]:
+    """Practices in every status, with the history, transfers and comments the pages show.
+
+    Built through ``practices.services``, as the portal would have built them. Returns the
+    primary keys by role: ``published`` (zone 5, with a moderation history, transfers at every
+    stage, comments of every kind, an attachment and a re-check due), ``draft``,
+    ``changes_requested``, ``submitted``, ``rejected`` (all zone 5), ``resubmitted`` (zone 7,
+    back in the queue after changes) and ``other_published`` (zone 2, taken up by zone 5).
+    """
+    from practices import services
+    from practices.models import Attachment
+    from zones.models import Zone
+
+    zones = {zone.number: zone for zone in Zone.objects.all()}
+    staff, spokesperson5 = live_staff, live_spokesperson
+    today = timezone.localdate()
+
+    def practice(zone: int, themes: tuple[str, ...], **fields):
+        created_by = spokesperson5 if zone == 5 else staff
+        return PracticeFactory(
+            zone=zones[zone],
+            created_by=created_by,
+            themes=[_theme(slug) for slug in themes],
+            **fields,
+        )
+
+    def move(practice, *steps: tuple[str, str]) -> None:
+        """Lifecycle steps: submitted by the practice's author, decided by the staff."""
+        for to_status, note in steps:
+            by = practice.created_by if to_status == "submitted" else staff
+            services.apply_transition(practice=practice, to_status=to_status, by=by, note=note)
+
+    published = practice(
+        5,
+        ("scuola-e-istruzione", "trasporto-pubblico-e-mobilita"),
+        title="Pedibus per le scuole di Pinerolo",
+        summary="Gli alunni delle scuole primarie vanno a scuola a piedi, accompagnati da "
+        "genitori e nonni volontari lungo percorsi sicuri.",
+        description="## Come funziona\n\nOgni mattina tre linee:\n\n- linea verde\n"
+        "- linea blu\n- linea rossa\n\nIl [regolamento](https://example.org/pedibus) "
+        "spiega i turni dei **volontari**.",
+        main_institution="Comune di Pinerolo",
+        contact_person="Ufficio istruzione, tel. 0121 000000",
+        start_date=today - timedelta(days=800),
+        resources_needed="Pettorine, un'assicurazione, venti volontari.",
+        evidence_of_success="Il traffico davanti alle scuole è calato di un terzo.",
+        potential_for_transfer="Serve un comune con scuole vicine ai centri abitati.",
+    )
+    published.municipalities.set(_municipalities("Pinerolo", "Pinasca"))
+    move(published, ("submitted", ""), ("published", "Chiara e completa: pubblicata."))
+    published.recheck_by = today - timedelta(days=3)
+    published.save()
+    Attachment.objects.create(
+        practice=published,
+        title="Regolamento del pedibus",
+        file="practices/regolamento-di-prova.pdf",  # listed only: the page never reads it
+        original_name="regolamento pedibus.pdf",
+        content_type="application/pdf",
+        size=123_456,
+        uploaded_by=spokesperson5,
+    )
+
+    # Its transfers: adopted (with municipalities, cost and result), open ones, a dropped one.
+    adopted = services.declare_interest(
+        practice=published,
+        zone=zones[3],
+        by=live_spokesperson_3,
+        municipalities=_municipalities("Moncalieri", "Nichelino"),
+        note="Ci interessa per le scuole di Moncalieri.",
+    )
+    for stage in ("in_contact", "adapting", "piloting"):
+        services.move_transfer(transfer=adopted, to_stage=stage, by=live_spokesperson_3)
+    services.move_transfer(
+        transfer=adopted,
+        to_stage="adopted",
+        by=live_spokesperson_3,
+        note="Due linee al posto di tre.",
+        cost=Decimal("1234.50"),
+        result="Duecento alunni a piedi ogni giorno.",
+    )
+    services.declare_interest(practice=published, zone=zones[6], by=staff)
+    in_contact = services.declare_interest(practice=published, zone=zones[2], by=staff)
+    services.move_transfer(transfer=in_contact, to_stage="in_contact", by=staff, note="Sentiti.")
+    dropped = services.declare_interest(practice=published, zone=zones[9], by=staff)
+    services.move_transfer(
+        transfer=dropped,
+        to_stage="dropped",
+        by=staff,
+        drop_reason="Le scuole sono troppo lontane dai centri abitati.",
+    )
+
+    # Comments: one plain, one reported, one hidden by the staff.
+    CommentFactory(practice=published, author=live_spokesperson_3, body="Ottima idea, grazie.")
+    CommentFactory(
+        practice=published,
+        author=UserFactory(first_name="Mario", last_name="Rossi"),
+        body="Un commento fuori tema.",
+        reported_by=live_spokesperson_3,
+        reported_at=timezone.now(),
+        report_reason="Non parla della pratica.",
+    )
+    CommentFactory(
+        practice=published,
+        author=UserFactory(first_name="Luca", last_name="Verdi"),
+        body="Pubblicità di un negozio.",
+        hidden_by=staff,
+        hidden_at=timezone.now(),
+        hidden_reason="Pubblicità.",
+    )
+
+    other_published = practice(
+        2,
+        ("trasporto-pubblico-e-mobilita",),
+        title="Trasporto a chiamata nelle frazioni",
+        summary="Un minibus prenotabile per telefono collega le frazioni ai servizi.",
+    )
+    move(other_published, ("submitted", ""), ("published", "Pubblicata."))
+    services.declare_interest(practice=other_published, zone=zones[5], by=spokesperson5)
+
+    draft = practice(
+        5,
+        ("ambiente-e-verde",),
+        title="Orti urbani nelle scuole medie",
+        summary="Un orto in ogni cortile scolastico, curato dalle classi.",
+    )
+    draft.municipalities.set(_municipalities("Pinerolo"))
+    changes_requested = practice(
+        5,
+        ("servizi-digitali-e-lavoro-agile",),
+        title="Sportello digitale per gli anziani",
+        summary="Volontari aiutano gli anziani con lo SPID e i servizi online.",
+    )
+    move(changes_requested, ("submitted", ""), ("changes_requested", "Aggiungete i risultati."))
+    submitted = practice(
+        5,
+        ("turismo-e-cultura",),
+        title="Biblioteca diffusa",
+        summary="I libri della biblioteca nei bar e nei negozi dei paesi.",
+    )
+    move(submitted, ("submitted", ""))
+    rejected = practice(
+        5,
+        ("salute-e-sicurezza",),
+        title="Corso di primo soccorso",
+        summary="Un corso per i commercianti.",
+    )
+    move(rejected, ("submitted", ""), ("rejected", "È un corso, non una pratica da condividere."))
+    resubmitted = practice(
+        7,
+        ("protezione-civile-e-volontariato",),
+        title="Squadre di volontari antincendio",
+        summary="Volontari formati per il primo intervento nei boschi.",
+    )
+    move(
+        resubmitted,
+        ("submitted", ""),
+        ("changes_requested", "Indicate i comuni."),
+        ("submitted", ""),
+    )
+    return {
+        "published": published.pk,
+        "other_published": other_published.pk,
+        "draft": draft.pk,
+        "changes_requested": changes_requested.pk,
+        "submitted": submitted.pk,
+        "rejected": rejected.pk,
+        "resubmitted": resubmitted.pk,
+    }
+
+
+@pytest.fixture
+def many_published_practices(live_themes, live_territory) -> None:
+    """Enough published practices for the catalogue to have a second page."""
+    from zones.models import Zone
+
+    zones = list(Zone.objects.order_by("number"))
+    for number in range(25):
+        PracticeFactory(
+            zone=zones[number % len(zones)],
+            status="published",
+            published_at=timezone.now(),
+            title=f"Pratica condivisa numero {number + 1}",
+        )

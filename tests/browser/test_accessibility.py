@@ -29,7 +29,8 @@ def fail_log_in(page: Page) -> None:
     form.locator("#id_login").fill("portavoce5@example.org")
     form.locator("#id_password").fill("not-the-right-password")
     form.locator("button[type=submit]").click()
-    expect(page.locator("main .alert-danger")).to_be_visible()
+    # The form's own error (base.html also holds a hidden alert for failed htmx requests).
+    expect(form.locator(".alert-danger")).to_be_visible()
 
 
 def ask_password_reset(page: Page) -> None:
@@ -45,11 +46,66 @@ def filter_in_place(page: Page) -> None:
     expect(page.locator("#municipality-results tbody tr")).to_have_count(5)
 
 
+def search_in_place(page: Page) -> None:
+    """Type an inflected word in the catalogue's search and let htmx swap the list in."""
+    page.locator("#id_q").fill("scuola")
+    expect(page).to_have_url(re.compile(r"[?&]q=scuola(&|$)"))
+    expect(page.locator("#practice-results article")).to_have_count(1)
+
+
+def open_every_details(page: Page) -> None:
+    """Unfold every <details> (next-stage, hide and report forms, history), so axe checks the
+    forms inside: it leaves out what is folded away."""
+    page.locator("details").evaluate_all("all => all.forEach(details => { details.open = true })")
+
+
+def submit_practice_with_errors(page: Page) -> None:
+    """Send the new-practice form without a theme and with its dates the wrong way round (what
+    the browser itself lets through), so the server answers with its errors."""
+    page.locator("#id_title").fill("Pratica senza temi")
+    page.locator("#id_summary").fill("Manca il tema, e la fine viene prima dell'inizio.")
+    page.locator("#id_start_date").fill("2024-05-01")
+    page.locator("#id_end_date").fill("2024-04-01")
+    page.locator("main form[action='/pratiche/nuova/'] button[type=submit]").click()
+    # The summary at the top links to each field at fault, which says what is wrong.
+    expect(page.locator("main [role=alert] a[href='#id_end_date']")).to_be_visible()
+    expect(page.locator("#id_themes_error")).to_be_visible()
+    expect(page.locator("#id_end_date_error")).to_be_visible()
+
+
+def save_after_someone_else(page: Page) -> None:
+    """Save the edit form after another person saved the practice: the refusal page (409)."""
+    from practices.models import Practice
+
+    match = re.search(r"/pratiche/(\d+)/modifica/", page.url)
+    assert match
+    practice = Practice.objects.get(pk=match[1])
+    practice.summary = "Riassunto cambiato da un'altra persona nel frattempo."
+    practice.version += 1  # what practices.services.save_practice does on every save
+    practice.save()
+    page.locator("#id_summary").fill("Il mio riassunto, scritto nel frattempo.")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.locator(
+            f"main form[action='/pratiche/{match[1]}/modifica/'] button[type=submit]"
+        ).click()
+    assert answer.value.status == 409
+    expect(page.locator("#differences-heading")).to_be_visible()
+
+
+def request_changes_in_place(page: Page) -> None:
+    """Request changes from the moderation queue: htmx swaps the row for what it became."""
+    row = page.locator("li[id^=queue-practice-]").first
+    row.locator("textarea[name=note]").fill("Aggiungete una foto del servizio.")
+    row.locator("button[value=changes_requested]").click()
+    expect(row.get_by_role("status")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Visit:
     path: str
     status: int | None = 200
     user: str | None = None  # the fixture giving the logged-in user, if any
+    # Fixtures to set up; those returning a dict fill the {placeholders} of ``path``.
     fixtures: tuple[str, ...] = ()
     then: Callable[[Page], None] | None = None
     context: dict = field(default_factory=dict)
@@ -73,7 +129,75 @@ PAGES = {
     ),
     "privacy": Visit("/privacy/"),
     "accessibility": Visit("/accessibilita/"),
+    # Practices: the catalogue (empty, then listed, searched, filtered, paged), a practice as
+    # each role sees it, its forms, the moderation queue and "my zone's work".
     "practices": Visit("/pratiche/"),
+    "practices-listed": Visit("/pratiche/", fixtures=("live_practices",)),
+    "practices-search": Visit("/pratiche/?q=scuola", fixtures=("live_practices",)),
+    "practices-search-htmx": Visit(
+        "/pratiche/", fixtures=("live_practices",), then=search_in_place
+    ),
+    "practices-no-match": Visit("/pratiche/?q=nessuna&zone=5", fixtures=("live_practices",)),
+    "practices-page-2": Visit("/pratiche/?page=2", fixtures=("many_published_practices",)),
+    "practices-staff": Visit(
+        "/pratiche/?status=all&sort=zone", user="live_staff", fixtures=("live_practices",)
+    ),
+    "practice": Visit("/pratiche/{published}/", fixtures=("live_practices",)),
+    "practice-draft-spokesperson": Visit(
+        "/pratiche/{draft}/", user="live_spokesperson", fixtures=("live_practices",)
+    ),
+    "practice-changes-requested-spokesperson": Visit(
+        "/pratiche/{changes_requested}/", user="live_spokesperson", fixtures=("live_practices",)
+    ),
+    # Another zone's spokesperson: the declare-interest form and its municipalities.
+    "practice-other-zone": Visit(
+        "/pratiche/{other_published}/", user="live_spokesperson_3", fixtures=("live_practices",)
+    ),
+    # The staff: histories, actions, every form of the transfer ledger and of the comments.
+    "practice-staff": Visit(
+        "/pratiche/{published}/",
+        user="live_staff",
+        fixtures=("live_practices",),
+        then=open_every_details,
+    ),
+    # On a phone the wide tables scroll: every one of them must be reachable by keyboard.
+    "practice-staff-mobile": Visit(
+        "/pratiche/{published}/",
+        user="live_staff",
+        fixtures=("live_practices",),
+        then=open_every_details,
+        context={"viewport": {"width": 375, "height": 740}},
+    ),
+    "practice-submitted-staff": Visit(
+        "/pratiche/{submitted}/", user="live_staff", fixtures=("live_practices",)
+    ),
+    "practice-create": Visit(
+        "/pratiche/nuova/", user="live_spokesperson", fixtures=("live_themes",)
+    ),
+    "practice-create-errors": Visit(
+        "/pratiche/nuova/",
+        user="live_spokesperson",
+        fixtures=("live_themes",),
+        then=submit_practice_with_errors,
+    ),
+    "practice-edit": Visit(
+        "/pratiche/{draft}/modifica/", user="live_spokesperson", fixtures=("live_practices",)
+    ),
+    "practice-edit-stale": Visit(
+        "/pratiche/{draft}/modifica/",
+        user="live_spokesperson",
+        fixtures=("live_practices",),
+        then=save_after_someone_else,
+    ),
+    "moderation": Visit("/pratiche/moderazione/", user="live_staff", fixtures=("live_practices",)),
+    "moderation-decided": Visit(
+        "/pratiche/moderazione/",
+        user="live_staff",
+        fixtures=("live_practices",),
+        then=request_changes_in_place,
+    ),
+    "my-zone": Visit("/pratiche/mia-zona/", user="live_spokesperson", fixtures=("live_practices",)),
+    "my-zone-staff": Visit("/pratiche/mia-zona/", user="live_staff", fixtures=("live_practices",)),
     "meetings": Visit("/riunioni/"),
     "login": Visit("/account/login/"),
     "login-failed": Visit("/account/login/", fixtures=("live_spokesperson",), then=fail_log_in),
@@ -86,8 +210,15 @@ PAGES = {
 
 
 # Pages checked in English as well: one of each layout (cards, wide tables, evidence colours,
-# a form with errors, an error page).
-ALSO_IN_ENGLISH = ["home", "zones-staff", "zone-evidence-staff", "login-failed", "403"]
+# a form with errors, an error page, a practice with everything on it).
+ALSO_IN_ENGLISH = [
+    "home",
+    "zones-staff",
+    "zone-evidence-staff",
+    "login-failed",
+    "403",
+    "practice-staff",
+]
 CASES = [pytest.param(name, "it", id=f"{name}-it") for name in PAGES] + [
     pytest.param(name, "en", id=f"{name}-en") for name in ALSO_IN_ENGLISH
 ]
@@ -114,17 +245,21 @@ def test_no_serious_accessibility_violations(
     name, language, request, new_context, log_in, live_territory
 ):
     visit = PAGES[name]
+    values = {}
     for fixture in visit.fixtures:
-        request.getfixturevalue(fixture)
+        value = request.getfixturevalue(fixture)
+        if isinstance(value, dict):
+            values.update(value)
     context = new_context(locale=LOCALES[language], **visit.context)
     if visit.user:
         log_in(context, request.getfixturevalue(visit.user))
     page = context.new_page()
 
-    response = page.goto(visit.path)
+    path = visit.path.format(**values)
+    response = page.goto(path)
     assert response is not None
     if visit.status is not None:
-        assert response.status == visit.status, f"{visit.path} answered {response.status}"
+        assert response.status == visit.status, f"{path} answered {response.status}"
     if visit.then:
         visit.then(page)
     page.wait_for_load_state()

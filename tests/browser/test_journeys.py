@@ -80,7 +80,7 @@ def test_wrong_password_keeps_you_out(page: Page, live_spokesperson):
     form.locator("#id_password").fill("not-the-right-password")
     form.locator("button[type=submit]").click()
 
-    expect(page.locator("main .alert-danger")).to_be_visible()
+    expect(form.locator(".alert-danger")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/account/login/$"))
     expect(page.locator(LOG_IN_LINK)).to_be_visible()
     expect(page.locator(LOG_OUT_BUTTON)).to_have_count(0)

@@ -1,5 +1,6 @@
 """Markdown in practices: ordinary writing renders, nothing that could run survives."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -193,3 +194,17 @@ def test_the_template_filter_renders_and_sanitises():
 def test_the_check_itself_catches_what_it_looks_for(bad):
     with pytest.raises(AssertionError):
         assert_harmless(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## Come funziona\n\ntesto", ["h3"]),  # as the form's help text suggests
+        ("# Obiettivi\n\n## Come\n\ntesto", ["h3", "h4"]),
+        ("### Dettagli\n\ntesto", ["h3"]),
+        ("## A\n\n#### B\n\n###### C", ["h3", "h4", "h4"]),  # never below h4
+    ],
+)
+def test_headings_follow_the_page_without_skipping_a_level(text, expected):
+    html = str(render(text, top_heading=3))
+    assert re.findall(r"<(h\d)>", html) == expected
