@@ -9,7 +9,13 @@ from django.utils.html import escape
 
 from zones.models import Municipality, Zone
 
-from .factories import MembershipFactory, MunicipalityFactory, UserFactory, ZoneFactory
+from .factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    PracticeFactory,
+    UserFactory,
+    ZoneFactory,
+)
 
 ITALIAN = {"HTTP_ACCEPT_LANGUAGE": "it"}
 
@@ -242,3 +248,14 @@ def test_page_queries_do_not_grow_with_the_data(
     for url in [*pages, big.get_absolute_url()]:
         with django_assert_max_num_queries(8):
             client.get(url)
+
+
+@pytest.mark.django_db
+def test_zone_page_links_to_the_zone_s_practices_in_the_catalogue(client, territory):
+    zone = Zone.objects.get(number=5)
+    PracticeFactory(zone=zone, status="published", title="Scuole in rete")
+    PracticeFactory(zone=Zone.objects.get(number=3), status="published", title="Altrove")
+    page = client.get(zone.get_absolute_url()).content.decode()
+    link = re.search(r'href="(/pratiche/\?zone=5)"', page).group(1)
+    listing = client.get(link).content.decode()
+    assert "Scuole in rete" in listing and "Altrove" not in listing
