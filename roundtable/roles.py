@@ -33,6 +33,20 @@ STAFF_PERMISSIONS = [
     "practices.view_transfer",
     "practices.change_transfer",
     "practices.view_transferstep",
+    *[
+        f"meetings.{action}_{model}"
+        for model in (
+            "meeting",
+            "agendaitem",
+            "invitation",
+            "minutes",
+            "minutescomment",
+            "decision",
+            "actionitem",
+            "actionupdate",
+        )
+        for action in ("view", "add", "change")
+    ],
     "auth.view_user",
     "auth.add_user",
     "auth.change_user",
