@@ -5,5 +5,6 @@ from . import views
 app_name = "meetings"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views.meeting_list, name="meeting-list"),
+    path("<int:number>/", views.meeting_detail, name="meeting-detail"),
 ]

@@ -203,7 +203,7 @@ def test_home_lists_the_zones(client, territory):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name", ["privacy", "accessibility", "practices:practice-list", "meetings:index"]
+    "name", ["privacy", "accessibility", "practices:practice-list", "meetings:meeting-list"]
 )
 def test_plain_pages_open(client, name):
     response = client.get(reverse(name))

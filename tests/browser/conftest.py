@@ -371,3 +371,51 @@ def many_published_practices(live_themes, live_territory) -> None:
             published_at=timezone.now(),
             title=f"Pratica condivisa numero {number + 1}",
         )
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_meetings(live_territory, live_staff) -> dict:
+    """A held public meeting with an agenda, a vote and an action for two zones, and an
+    upcoming one; returns the held meeting's number for the pages' paths."""
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.models import ActionItem, AgendaItem, Invitation
+
+    def schedule(days, title):
+        start = timezone.now() + datetime.timedelta(days=days)
+        return services.schedule_meeting(
+            by=live_staff,
+            title=title,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            place="Palazzo Cisterna, Torino",
+            video_url="https://meet.example.org/tavolo",
+        )
+
+    held = schedule(-14, "Tavolo di ottobre")
+    Invitation.objects.filter(meeting=held, zone__number__lte=8).update(attendance="present")
+    item = AgendaItem.objects.create(
+        meeting=held, title="Trasporto scolastico", position=1, status="accepted"
+    )
+    decision = services.record_decision(
+        agenda_item=item,
+        by=live_staff,
+        text="Si avvia la mappatura delle linee.",
+        method="vote",
+        votes_for=6,
+        votes_against=1,
+        abstentions=1,
+    )
+    action = ActionItem.objects.create(
+        decision=decision, title="Mappare le linee", due_date=timezone.localdate()
+    )
+    action.zones.set(held.invitations.values_list("zone", flat=True)[:2])
+    services.change_meeting_status(meeting=held, to_status="held", by=live_staff)
+    schedule(14, "Tavolo di dicembre")
+    return {"meeting": held.number}

@@ -199,6 +199,11 @@ PAGES = {
     "my-zone": Visit("/pratiche/mia-zona/", user="live_spokesperson", fixtures=("live_practices",)),
     "my-zone-staff": Visit("/pratiche/mia-zona/", user="live_staff", fixtures=("live_practices",)),
     "meetings": Visit("/riunioni/"),
+    "meetings-listed": Visit("/riunioni/", fixtures=("live_meetings",)),
+    "meeting": Visit("/riunioni/{meeting}/", fixtures=("live_meetings",)),
+    "meeting-logged-in": Visit(
+        "/riunioni/{meeting}/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
     "login": Visit("/account/login/"),
     "login-failed": Visit("/account/login/", fixtures=("live_spokesperson",), then=fail_log_in),
     "password-reset": Visit("/account/password/reset/"),
