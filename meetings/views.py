@@ -1,9 +1,18 @@
 """Meeting pages: the list of upcoming and past meetings, and a meeting's page."""
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zones.permissions import zones_of
 
 from . import permissions, services
+from .forms import InvitationAnswerForm
 from .models import AgendaItem, Decision, Invitation, Meeting
 
 
@@ -24,7 +33,7 @@ def meeting_list(request):
     )
 
 
-def meeting_detail(request, number: int):
+def meeting_detail(request, number: int, *, failed=None, status: int = 200):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), number=number)
     logged_in = request.user.is_authenticated
     held = meeting.status == Meeting.Status.HELD
@@ -46,5 +55,56 @@ def meeting_detail(request, number: int):
         "show_participation": logged_in,
         "invitations": invitations if logged_in else Invitation.objects.none(),
         "quorum": services.quorum(meeting) if logged_in else None,
+        "answer_forms": _answer_forms(request, meeting, failed),
     }
-    return render(request, "meetings/meeting_detail.html", context)
+    return render(request, "meetings/meeting_detail.html", context, status=status)
+
+
+def _answer_forms(request, meeting, failed=None) -> list:
+    """(invitation, form) for the user's zones while the meeting is still to come."""
+    if not request.user.is_authenticated or meeting.status != Meeting.Status.SCHEDULED:
+        return []
+    if meeting.starts_at <= timezone.now():
+        return []
+    invitations = meeting.invitations.filter(zone__in=zones_of(request.user)).select_related("zone")
+    forms = []
+    for invitation in invitations:
+        if failed and failed[0] == invitation.pk:
+            form = failed[1]
+        else:
+            initial = {
+                "answer": invitation.answer if invitation.answer != "pending" else None,
+                "attendees": invitation.attendees,
+                "substitute": invitation.substitute,
+            }
+            form = InvitationAnswerForm(initial=initial, prefix=f"invitation-{invitation.pk}")
+        forms.append((invitation, form))
+    return forms
+
+
+@require_POST
+def invitation_answer(request, pk: int):
+    """A spokesperson answers their zone's invitation (attending, not, or a substitute)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("meeting", "zone").filter(
+            meeting__in=Meeting.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if not permissions.can_answer_invitation(request.user, invitation):
+        raise PermissionDenied
+    meeting = invitation.meeting
+    form = InvitationAnswerForm(request.POST, prefix=f"invitation-{invitation.pk}")
+    if form.is_valid():
+        try:
+            services.answer_invitation(invitation=invitation, by=request.user, **form.cleaned_data)
+        except services.MeetingError as error:
+            # Also as a message: the form itself is not shown once the meeting has begun.
+            form.add_error(None, str(error))
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your zone's answer is recorded."))
+            return redirect(f"{meeting.get_absolute_url()}#invitation-{invitation.pk}")
+    return meeting_detail(request, meeting.number, failed=(invitation.pk, form), status=400)

@@ -417,5 +417,5 @@ def live_meetings(live_territory, live_staff) -> dict:
     )
     action.zones.set(held.invitations.values_list("zone", flat=True)[:2])
     services.change_meeting_status(meeting=held, to_status="held", by=live_staff)
-    schedule(14, "Tavolo di dicembre")
-    return {"meeting": held.number}
+    upcoming = schedule(14, "Tavolo di dicembre")
+    return {"meeting": held.number, "upcoming": upcoming.number}

@@ -204,6 +204,9 @@ PAGES = {
     "meeting-logged-in": Visit(
         "/riunioni/{meeting}/", user="live_spokesperson", fixtures=("live_meetings",)
     ),
+    "meeting-answer": Visit(
+        "/riunioni/{upcoming}/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
     "login": Visit("/account/login/"),
     "login-failed": Visit("/account/login/", fixtures=("live_spokesperson",), then=fail_log_in),
     "password-reset": Visit("/account/password/reset/"),

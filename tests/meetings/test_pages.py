@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Invitation, Meeting
+from zones.models import Zone
 
-from ..factories import UserFactory
+from ..factories import MembershipFactory, UserFactory
 
 LIST = reverse("meetings:meeting-list")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -110,3 +111,57 @@ def test_meeting_pages_queries_do_not_grow(territory, staff_user, django_assert_
     assert (count(LIST), count(first.get_absolute_url())) == small
     with django_assert_max_num_queries(15):
         client.get(first.get_absolute_url())
+
+
+def answer_url(invitation) -> str:
+    return reverse("meetings:invitation-answer", kwargs={"pk": invitation.pk})
+
+
+@pytest.mark.django_db
+def test_a_spokesperson_answers_for_their_zone_on_the_meeting_page(
+    spokesperson_client, territory, staff_user
+):
+    meeting = schedule(staff_user, 7)
+    own = meeting.invitations.get(zone__number=5)
+    page = spokesperson_client.get(meeting.get_absolute_url(), **EN).content.decode()
+    assert answer_url(own) in page
+    assert answer_url(meeting.invitations.get(zone__number=3)) not in page
+    prefix = f"invitation-{own.pk}"
+    response = spokesperson_client.post(
+        answer_url(own), {f"{prefix}-answer": "substitute", f"{prefix}-substitute": ""}, **EN
+    )
+    assert response.status_code == 400
+    assert "Name the substitute" in response.content.decode()
+    own.refresh_from_db()
+    assert own.answer == "pending"
+    response = spokesperson_client.post(
+        answer_url(own),
+        {f"{prefix}-answer": "substitute", f"{prefix}-substitute": "Ass. Bianchi"},
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.answer, own.substitute) == ("substitute", "Ass. Bianchi")
+
+
+@pytest.mark.django_db
+def test_nobody_answers_for_another_zone_or_a_past_meeting(client, territory, staff_user):
+    meeting = schedule(staff_user, 7)
+    other = meeting.invitations.get(zone__number=3)
+    data = {f"invitation-{other.pk}-answer": "attending"}
+    assert client.post(answer_url(other), data).status_code == 302  # to the log-in page
+    speaker = MembershipFactory(zone=Zone.objects.get(number=5)).user
+    client.force_login(speaker)
+    assert client.post(answer_url(other), data).status_code == 403
+    assert client.get(answer_url(other)).status_code == 405
+    other.refresh_from_db()
+    assert other.answer == "pending"
+
+    past = schedule(staff_user, -3)
+    own_past = past.invitations.get(zone__number=5)
+    response = client.post(
+        answer_url(own_past), {f"invitation-{own_past.pk}-answer": "attending"}, **EN
+    )
+    assert response.status_code == 400
+    assert "still to come" in response.content.decode()
+    own_past.refresh_from_db()
+    assert own_past.answer == "pending"
