@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from practices.extensions import register_my_zone_section
+
+        from .views.my_zone import section
+
+        register_my_zone_section(section)

@@ -414,6 +414,9 @@ class ActionItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:action-detail", kwargs={"pk": self.pk})
+
     @property
     def is_overdue(self) -> bool:
         return (
@@ -447,3 +450,31 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.on}"
+
+
+def new_calendar_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A user's personal iCalendar feed of the meetings, at a secret URL they can regenerate."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, related_name="calendar_feed", on_delete=models.CASCADE
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def regenerate(self) -> None:
+        self.token = new_calendar_token()
+        self.created_at = timezone.now()
+        self.save(update_fields=["token", "created_at"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from zones.models import Zone
 from zones.permissions import is_spokesperson, is_staff_member
 
+from . import notifications
 from .models import ActionItem, ActionUpdate, AgendaItem, Decision, Invitation, Meeting, Minutes
 
 
@@ -52,6 +53,30 @@ def schedule_meeting(*, by, **fields) -> Meeting:
             [Invitation(meeting=meeting, zone=zone) for zone in Zone.objects.order_by("number")]
         )
         carry_over_open_actions(meeting=meeting)
+        notifications.meeting_scheduled(meeting)
+    return meeting
+
+
+#: Changing any of these tells the invited zones (the rest is wording).
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "video_url")
+
+
+def update_meeting(*, meeting: Meeting, by, **fields) -> Meeting:
+    """Change a scheduled meeting; the zones hear of a new time, place or link."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status != M.SCHEDULED:
+            raise MeetingError(_("Only a scheduled meeting can be changed."))
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        if any(name in NOTIFIED_FIELDS for name in changed):
+            notifications.meeting_changed(locked)
+    meeting.refresh_from_db()
     return meeting
 
 
@@ -97,12 +122,107 @@ def change_meeting_status(*, meeting: Meeting, to_status: str, by, reason: str =
         locked.status = to_status
         locked.cancel_reason = reason if to_status == M.CANCELLED else ""
         locked.save(update_fields=["status", "cancel_reason", "updated_at"])
+        if to_status == M.CANCELLED:
+            notifications.meeting_cancelled(locked)
     meeting.refresh_from_db()
     return meeting
 
 
 def _label(choices, value) -> str:
     return choices(value).label if value in choices.values else str(value)
+
+
+# --- Agenda ----------------------------------------------------------------------------------
+
+AS = AgendaItem.Status
+#: Staff's answers to a proposed item; an accepted item can still be deferred.
+AGENDA_MOVES = {
+    (AS.PROPOSED, AS.ACCEPTED),
+    (AS.PROPOSED, AS.DEFERRED),
+    (AS.PROPOSED, AS.DECLINED),
+    (AS.ACCEPTED, AS.DEFERRED),
+    (AS.DEFERRED, AS.ACCEPTED),
+}
+
+
+def propose_agenda_item(*, meeting: Meeting, by, zone=None, **fields) -> AgendaItem:
+    """A spokesperson proposes an item for their zone (staff add items already accepted)."""
+    if meeting.status != M.SCHEDULED:
+        raise MeetingError(_("Items are proposed only for a meeting still to be held."))
+    staff = is_staff_member(by)
+    if zone is not None and not (staff or is_spokesperson(by, zone)):
+        raise PermissionDenied
+    if zone is None and not staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        last = meeting.agenda_items.aggregate(p=Max("position"))["p"] or 0
+        item = AgendaItem(
+            meeting=meeting,
+            proposed_by=by,
+            proposing_zone=zone,
+            position=last + 1,
+            status=AS.ACCEPTED if staff and zone is None else AS.PROPOSED,
+            **fields,
+        )
+        item.full_clean()
+        item.save()
+    return item
+
+
+def review_agenda_item(*, item: AgendaItem, to_status: str, by, reason: str = "") -> AgendaItem:
+    """Staff accept, defer or decline a proposed item (declining needs a reason)."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if (locked.status, to_status) not in AGENDA_MOVES:
+            raise MeetingError(
+                _("An item that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": AS(locked.status).label, "to": _label(AS, to_status)}
+            )
+        if to_status == AS.DECLINED and not reason:
+            raise MeetingError(_("Say why the item is declined: the zone is told."))
+        if to_status == AS.ACCEPTED:
+            last = (
+                locked.meeting.agenda_items.filter(status=AS.ACCEPTED).aggregate(p=Max("position"))[
+                    "p"
+                ]
+                or 0
+            )
+            locked.position = last + 1
+        locked.status = to_status
+        locked.status_reason = reason
+        locked.save(update_fields=["status", "status_reason", "position"])
+    item.refresh_from_db()
+    return item
+
+
+def move_agenda_item(*, item: AgendaItem, direction: str, by) -> list[AgendaItem]:
+    """Move an accepted item one place "up" or "down" among the accepted items; returns the
+    accepted items in their new order (positions renumbered 1, 2, 3…)."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    if direction not in ("up", "down"):
+        raise MeetingError(_("An item moves up or down."))
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        items = list(
+            AgendaItem.objects.filter(meeting_id=item.meeting_id, status=AS.ACCEPTED).order_by(
+                "position", "pk"
+            )
+        )
+        index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+        if index is None:
+            raise MeetingError(_("Only an accepted item has a place on the agenda."))
+        target = index - 1 if direction == "up" else index + 1
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+        for position, other in enumerate(items, start=1):
+            other.position = position
+        AgendaItem.objects.bulk_update(items, ["position"])
+    return items
 
 
 # --- Attendance and quorum --------------------------------------------------------------------
@@ -152,6 +272,25 @@ def answer_invitation(
     return invitation
 
 
+def record_attendance(*, invitation: Invitation, by, attendance: str, attended_by: str = ""):
+    """Staff record whether a zone was present, absent, excused or represented by a substitute,
+    once the meeting has started."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    meeting = invitation.meeting
+    if meeting.status == M.CANCELLED or meeting.starts_at > timezone.now():
+        raise MeetingError(_("Attendance is recorded once the meeting has started."))
+    if attendance not in Invitation.Attendance.values:
+        raise MeetingError(_("Choose the zone's attendance."))
+    attended_by = (attended_by or "").strip()
+    if attendance == Invitation.Attendance.SUBSTITUTE and not attended_by:
+        raise MeetingError(_("Name the substitute who came for the zone."))
+    invitation.attendance = attendance
+    invitation.attended_by = attended_by
+    invitation.save(update_fields=["attendance", "attended_by"])
+    return invitation
+
+
 # --- Decisions --------------------------------------------------------------------------------
 
 
@@ -186,6 +325,22 @@ ACTION_MOVES: dict[str, set[str]] = {
     A.DONE: set(),
     A.DROPPED: set(),
 }
+
+
+def create_action(*, decision: Decision, by, zones, **fields) -> ActionItem:
+    """Staff turn a decision into an action for one or more zones, who are told."""
+    if not is_staff_member(by):
+        raise PermissionDenied
+    zones = list(zones)
+    if not zones:
+        raise MeetingError(_("Assign the action to at least one zone."))
+    with transaction.atomic():
+        action = ActionItem(decision=decision, **fields)
+        action.full_clean()
+        action.save()
+        action.zones.set(zones)
+        notifications.action_assigned(action)
+    return action
 
 
 def update_action(
@@ -276,5 +431,7 @@ def move_minutes(*, minutes: Minutes, to_status: str, by, at_meeting: Meeting | 
             locked.approved_at_meeting = at_meeting
         locked.status = to_status
         locked.save()
+        if to_status == MS.CIRCULATED:
+            notifications.minutes_circulated(locked)
     minutes.refresh_from_db()
     return minutes

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from .views import agenda, attendance, calendar, decisions, manage, meetings, minutes
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("", views.meeting_list, name="meeting-list"),
-    path("<int:number>/", views.meeting_detail, name="meeting-detail"),
-    path("convocazioni/<int:pk>/risposta/", views.invitation_answer, name="invitation-answer"),
+    path("", meetings.meeting_list, name="meeting-list"),
+    path("<int:number>/", meetings.meeting_detail, name="meeting-detail"),
+    path("convocazioni/<int:pk>/risposta/", meetings.invitation_answer, name="invitation-answer"),
+    *manage.urlpatterns,
+    *agenda.urlpatterns,
+    *attendance.urlpatterns,
+    *decisions.urlpatterns,
+    *minutes.urlpatterns,
+    *calendar.urlpatterns,
 ]

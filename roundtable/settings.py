@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "bootstrap_italia_template",
     "simple_history",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     # Our apps, in their dependency order: zones <- practices <- meetings <- roundtable.
     "zones",
     "practices",
@@ -126,6 +128,13 @@ else:
             "LOCATION": "roundtable_cache",
         }
     }
+
+# Background work (e-mails): run at once in development and tests; with DJANGO_TASKS=db the
+# tasks are queued in the database and run by `manage.py db_worker` (see the README).
+if os.environ.get("DJANGO_TASKS", "immediate") == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -273,3 +273,86 @@ class Membership(models.Model):
     def clean(self):
         if self.until and self.since and self.until < self.since:
             raise ValidationError({"until": _("The end date cannot be before the start date.")})
+
+
+# --- Notifications ----------------------------------------------------------------------------
+# The portal's notices to a user (meetings, minutes, actions, practices). They live here, in the
+# base app, so that every app can notify without depending on the apps after it; what each kind
+# says is written by the app that sends it (see ``zones.notifications``).
+
+
+class NotificationPreference(models.Model):
+    """How often a user wants e-mail about their notifications."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately, one e-mail each")
+        DAILY = "daily", _("A daily digest")
+        WEEKLY = "weekly", _("A weekly digest")
+        NONE = "none", _("No e-mail (only the list in the portal)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, related_name="notification_preference", on_delete=models.CASCADE
+    )
+    frequency = models.CharField(
+        _("e-mail about notifications"),
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
+    )
+    last_digest_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_frequency_display()}"
+
+
+class Notification(models.Model):
+    """One notice to one user, kept in the portal and e-mailed as the user prefers.
+
+    ``texts`` holds the subject and body already written in every language of the portal, so
+    the list reads in the visitor's language and the e-mail in the portal's default one.
+    ``key`` makes a notice idempotent: a second notice with the same key is not created.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    texts = models.JSONField(default=dict)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.subject}"
+
+    def _text(self, part: str, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
+        texts = self.texts.get(language) or self.texts.get(settings.LANGUAGE_CODE) or {}
+        return texts.get(part, "")
+
+    @property
+    def subject(self) -> str:
+        return self._text("subject")
+
+    @property
+    def body(self) -> str:
+        return self._text("body")

@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from zones.models import Zone
 from zones.permissions import is_staff_member, zones_of
 
-from .. import permissions, services
+from .. import extensions, permissions, services
 from ..forms import CommentHideForm
 from ..forms_editing import PracticeForm, TransitionForm, ZoneChoiceForm
 from ..models import Comment, Practice, Transfer, Transition
@@ -454,6 +454,11 @@ def my_zone(request):
             "rechecks": list(rechecks),
             "transfers_in": list(transfers.filter(zone__in=shown)),
             "transfers_out": list(transfers.filter(practice__zone__in=shown)),
+            "extra_sections": [
+                section
+                for section in (add(request, shown) for add in extensions.my_zone_sections)
+                if section
+            ],
             "can_create": permissions.can_create_practice(request.user),
         },
     )

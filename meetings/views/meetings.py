@@ -1,4 +1,8 @@
-"""Meeting pages: the list of upcoming and past meetings, and a meeting's page."""
+"""Meeting pages: the list of upcoming and past meetings, a meeting's page, and a zone's answer.
+
+A meeting's page is put together from parts: each module of this package (agenda, attendance,
+decisions, minutes, calendar, manage) adds what its part needs through ``detail_context`` and
+its own template under ``templates/meetings/detail/``."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -11,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from zones.permissions import zones_of
 
-from . import permissions, services
-from .forms import InvitationAnswerForm
-from .models import AgendaItem, Decision, Invitation, Meeting
+from .. import permissions, services
+from ..forms import InvitationAnswerForm
+from ..models import AgendaItem, Decision, Invitation, Meeting
+from . import agenda, attendance, calendar, decisions, manage, minutes
 
 
 def meeting_list(request):
@@ -57,6 +62,8 @@ def meeting_detail(request, number: int, *, failed=None, status: int = 200):
         "quorum": services.quorum(meeting) if logged_in else None,
         "answer_forms": _answer_forms(request, meeting, failed),
     }
+    for part in (manage, agenda, attendance, decisions, minutes, calendar):
+        context.update(part.detail_context(request, meeting))
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 

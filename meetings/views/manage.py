@@ -1,0 +1,8 @@
+"""Meeting pages: manage (being built)."""
+
+urlpatterns = []
+
+
+def detail_context(request, meeting) -> dict:
+    """What the meeting's page needs from this part (none yet)."""
+    return {}
