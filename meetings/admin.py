@@ -8,6 +8,7 @@ from .models import (
     ActionItem,
     ActionUpdate,
     AgendaItem,
+    CalendarFeed,
     Decision,
     Invitation,
     Meeting,
@@ -130,4 +131,18 @@ class ActionUpdateAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Who has a personal calendar feed; the token itself stays secret (users regenerate it)."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    exclude = ["token"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
         return False

@@ -218,6 +218,9 @@ ORGANISATION = {
     "url": os.environ.get("ROUNDTABLE_ORG_URL", "http://www.cittametropolitana.torino.it/"),
     "contact_email": os.environ.get("ROUNDTABLE_CONTACT_EMAIL", "tavolo@example.org"),
 }
+# A meeting's quorum: "majority" (more than half of the zones present) or a number of zones.
+ROUNDTABLE_QUORUM = os.environ.get("ROUNDTABLE_QUORUM", "majority")
+
 # The portal's public address, for links in e-mails sent outside a request.
 SITE_URL = os.environ.get("ROUNDTABLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The territory file loaded by `manage.py load_territory` when no file is given.

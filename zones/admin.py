@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Municipality, Zone
+from .models import Membership, Municipality, Notification, NotificationPreference, Zone
 
 
 @admin.register(Zone)
@@ -60,3 +60,32 @@ class MembershipAdmin(admin.ModelAdmin):
     @admin.display(description=_("e-mail"), ordering="user__email")
     def user_email(self, obj):
         return obj.user.email
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "frequency", "last_digest_at"]
+    list_filter = ["frequency"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["last_digest_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What each user was told, for support; written by the portal, so read-only here."""
+
+    list_display = ["created_at", "user", "kind", "subject_line", "read_at", "emailed_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "kind", "key"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["user", "kind", "texts", "url", "key", "created_at", "read_at", "emailed_at"]
+
+    @admin.display(description=_("subject"))
+    def subject_line(self, obj):
+        return obj.subject
+
+    def has_add_permission(self, request):
+        return False

@@ -112,12 +112,12 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
 
 
-def _send(subject: str, body: str, email: str) -> bool:
+def _send(subject: str, body: str, email: str, what: str) -> bool:
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     try:
         send_mail(f"{prefix}{subject}", body, settings.DEFAULT_FROM_EMAIL, [email])
     except Exception:
-        logger.exception("Could not send a notification e-mail")
+        logger.exception("Could not send the %s e-mail", what)
         return False
     return True
 
@@ -155,7 +155,8 @@ def deliver_notifications(ids: list[int]) -> int:
         user = notice.user
         if not (user.is_active and user.email) or frequency_of(user) != Frequency.IMMEDIATE:
             continue
-        if _send(notice._text("subject", settings.LANGUAGE_CODE), _email_body(notice), user.email):
+        subject = notice._text("subject", settings.LANGUAGE_CODE)
+        if _send(subject, _email_body(notice), user.email, notice.kind):
             Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
             sent += 1
     return sent
@@ -203,7 +204,7 @@ def _send_digest(preference: NotificationPreference, now) -> bool:
             if notice.url:
                 lines.append(f"  {_absolute(notice.url)}")
         body = "\n".join([*lines, "", _footer()])
-    if not _send(subject, body, user.email):
+    if not _send(subject, body, user.email, f"{preference.frequency} digest"):
         return False
     with transaction.atomic():
         Notification.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)

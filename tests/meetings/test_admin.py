@@ -56,3 +56,12 @@ def test_the_meeting_status_cannot_be_changed_in_the_admin(staff_client, staff_u
     )
     page = staff_client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
     assert 'name="status"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["zones_notification", "zones_notificationpreference", "meetings_calendarfeed"],
+)
+def test_admins_open_the_notifications_and_calendar_admin(admin_client, name):
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -20,7 +20,7 @@ from django.utils import translation
 from practices import services
 from practices.models import Practice, Transition
 from practices.views.editing import detail_context
-from zones.models import Zone
+from zones.models import Notification, Zone
 
 from ..factories import PracticeFactory
 from .test_editing import snapshot
@@ -387,6 +387,9 @@ def test_a_failing_mail_server_does_not_break_the_step(
     assert Practice.objects.get().status == "published"
     assert Transition.objects.get().note == NOTE
     assert "Could not send the practice_reviewed e-mail" in caplog.text
+    # The notice stays in the portal, not marked as e-mailed.
+    notice = Notification.objects.get(user=spokesperson, kind="practice_reviewed")
+    assert notice.emailed_at is None
 
 
 @pytest.mark.django_db
@@ -396,7 +399,7 @@ def test_a_raising_send_mail_does_not_break_the_step(
     def explode(*args, **kwargs):
         raise OSError("no route to the mail server")
 
-    monkeypatch.setattr("practices.notifications.send_mail", explode)
+    monkeypatch.setattr("zones.notifications.send_mail", explode)
     practice = PracticeFactory(zone=zone5, status="submitted", created_by=spokesperson)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
