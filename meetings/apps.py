@@ -7,8 +7,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from practices.extensions import register_my_zone_section
+        from practices.extensions import register_my_zone_section, register_practice_section
 
+        from .views.actions import practice_section
         from .views.my_zone import section
 
         register_my_zone_section(section)
+        register_practice_section(practice_section)

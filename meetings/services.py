@@ -239,13 +239,16 @@ class Quorum:
         return self.present >= self.needed
 
 
-def quorum(meeting: Meeting) -> Quorum:
+def quorum(meeting: Meeting, invitations=None) -> Quorum:
     """Zones present (or represented) against the rule ``ROUNDTABLE_QUORUM``: "majority" (more
-    than half of the zones, the default) or a number of zones."""
+    than half of the zones, the default) or a number of zones. ``invitations``: the meeting's
+    invitations when the caller has them already."""
     zones = Zone.objects.count()
     rule = getattr(settings, "ROUNDTABLE_QUORUM", "majority")
     needed = zones // 2 + 1 if rule == "majority" else int(rule)
-    present = sum(1 for invitation in meeting.invitations.all() if invitation.counts_as_present)
+    if invitations is None:
+        invitations = meeting.invitations.all()
+    present = sum(1 for invitation in invitations if invitation.counts_as_present)
     return Quorum(present=present, zones=zones, needed=needed)
 
 
@@ -298,6 +301,13 @@ def record_decision(*, agenda_item: AgendaItem, by, **fields) -> Decision:
     """Record a decision; a vote's counts cannot add up to more than the zones present."""
     if not is_staff_member(by):
         raise PermissionDenied
+    meeting = agenda_item.meeting
+    if agenda_item.status != AS.ACCEPTED:
+        raise MeetingError(_("Decisions are recorded on the items accepted on the agenda."))
+    if meeting.status == M.CANCELLED or (
+        meeting.status != M.HELD and meeting.starts_at > timezone.now()
+    ):
+        raise MeetingError(_("Decisions are recorded once the meeting has started."))
     decision = Decision(agenda_item=agenda_item, recorded_by=by, **fields)
     if decision.method == Decision.Method.VOTE:
         counts = [decision.votes_for, decision.votes_against, decision.abstentions]

@@ -1,5 +1,7 @@
 """Template context shared by every page."""
 
+from functools import cache
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
@@ -22,4 +24,11 @@ def navigation(request):
             "my_zone": staff or zones_of(user).exists(),
         }
 
-    return {"nav": SimpleLazyObject(flags)}
+    @cache
+    def unread_notifications() -> int:
+        # A callable: the template calls it only where the header shows it, once per request.
+        from zones.notifications import unread_count
+
+        return unread_count(request.user)
+
+    return {"nav": SimpleLazyObject(flags), "unread_notifications": unread_notifications}

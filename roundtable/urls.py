@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import notifications_views, views
 
 admin.site.site_header = settings.ORGANISATION["portal_name"]
 admin.site.site_title = settings.ORGANISATION["portal_name"]
@@ -17,6 +17,20 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifiche/", notifications_views.notification_list, name="notifications"),
+    path(
+        "notifiche/<int:pk>/apri/", notifications_views.notification_open, name="notification-open"
+    ),
+    path(
+        "notifiche/tutte-lette/",
+        notifications_views.notifications_mark_all_read,
+        name="notifications-mark-all-read",
+    ),
+    path(
+        "notifiche/preferenze/",
+        notifications_views.notification_preferences,
+        name="notification-preferences",
+    ),
     path("zone/", include("zones.urls")),
     path("pratiche/", include("practices.urls")),
     path("riunioni/", include("meetings.urls")),

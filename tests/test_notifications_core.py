@@ -172,3 +172,22 @@ def test_the_digest_command_reports_the_digests_sent():
     call_command("send_digests", stdout=out)
     assert out.getvalue().strip() == "Digests sent: 1."
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_the_worker_sends_the_e_mail(settings):
+    """Production: the request only queues the e-mail; `db_worker` sends it."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    user = UserFactory()
+    send([user])  # no transaction around it: committed at once, the task queued
+    assert mail.outbox == []
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    [message] = mail.outbox
+    assert message.to == [user.email]
+    assert Notification.objects.get().emailed_at is not None

@@ -27,6 +27,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -138,7 +139,7 @@ def _footer() -> str:
         "your notifications page: %(url)s"
     ) % {
         "portal": settings.ORGANISATION.get("portal_name", ""),
-        "url": f"{settings.SITE_URL}/notifiche/",
+        "url": f"{settings.SITE_URL}{reverse('notifications')}",
     }
 
 

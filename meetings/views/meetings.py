@@ -7,7 +7,7 @@ its own template under ``templates/meetings/detail/``."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from zones.permissions import zones_of
 
 from .. import permissions, services
 from ..forms import InvitationAnswerForm
-from ..models import AgendaItem, Decision, Invitation, Meeting
+from ..models import AgendaItem, Invitation, Meeting
 from . import agenda, attendance, calendar, decisions, manage, minutes
 
 
@@ -42,24 +42,20 @@ def meeting_detail(request, number: int, *, failed=None, status: int = 200):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), number=number)
     logged_in = request.user.is_authenticated
     held = meeting.status == Meeting.Status.HELD
-    items = (
-        meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED)
-        .select_related("practice", "action")
-        .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.prefetch_related("actions__zones"))
-        )
+    invitations = (
+        list(meeting.invitations.select_related("zone").order_by("zone__number"))
+        if logged_in
+        else []
     )
-    invitations = meeting.invitations.select_related("zone").order_by("zone__number")
     context = {
         "section": "meetings",
         "meeting": meeting,
         "logged_in": logged_in,
         # Visitors see a public meeting's title, dates and, once it is held, its decisions.
         "show_agenda": logged_in or held,
-        "items": items,
         "show_participation": logged_in,
-        "invitations": invitations if logged_in else Invitation.objects.none(),
-        "quorum": services.quorum(meeting) if logged_in else None,
+        "invitations": invitations,
+        "quorum": services.quorum(meeting, invitations) if logged_in else None,
         "answer_forms": _answer_forms(request, meeting, failed),
     }
     for part in (manage, agenda, attendance, decisions, minutes, calendar):

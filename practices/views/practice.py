@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from zones.models import Municipality, Zone
 
-from .. import permissions, similar
+from .. import extensions, permissions, similar
 from ..forms import AttachmentForm, CommentForm, CommentHideForm, CommentReportForm
 from ..models import Attachment, Comment, Practice, Transfer
 from . import editing, transfers
@@ -210,6 +210,11 @@ def _page_context(request, practice: Practice, **forms) -> dict:
             "zones_like_this": similar.zones_like(practice, zones=zones),
             "show_moderation_history": permissions.can_see_moderation_history(user, practice),
             "show_change_history": permissions.can_see_change_history(user),
+            "extra_sections": [
+                section
+                for section in (add(request, practice) for add in extensions.practice_sections)
+                if section
+            ],
         }
     )
     context.update(_attachments_context(request, practice, form=forms.get("attachment_form")))

@@ -377,15 +377,25 @@ def many_published_practices(live_themes, live_territory) -> None:
 
 
 @pytest.fixture
-def live_meetings(live_territory, live_staff) -> dict:
-    """A held public meeting with an agenda, a vote and an action for two zones, and an
-    upcoming one; returns the held meeting's number for the pages' paths."""
+def live_meetings(live_territory, live_staff, live_spokesperson) -> dict:
+    """A held public meeting and an upcoming one, with something on every meetings page.
+
+    The held meeting (``meeting``) has eight zones present, an accepted item (``item``) with a
+    vote (``decision``), an action for zones 5 and 3 due today (``action``) and an overdue one
+    for zone 5 (``late_action``), and circulated minutes saved twice more, so that a version
+    (``minutes_version``) has differences to show. The upcoming meeting (``upcoming``) has the
+    two open actions as follow-ups (two accepted items, so they can be moved), a proposal of
+    zone 1 (``proposal``) and one of zone 5. The spokesperson of zone 5 exists before anything
+    is scheduled, so they have notifications, one of them read; their zone has not answered the
+    upcoming meeting's invitation yet.
+    """
     import datetime
 
-    from django.utils import timezone
-
     from meetings import services
-    from meetings.models import ActionItem, AgendaItem, Invitation
+    from meetings.models import ActionItem, AgendaItem, Invitation, Minutes
+    from zones.models import Notification, Zone
+
+    zones = {zone.number: zone for zone in Zone.objects.all()}
 
     def schedule(days, title):
         start = timezone.now() + datetime.timedelta(days=days)
@@ -415,7 +425,65 @@ def live_meetings(live_territory, live_staff) -> dict:
     action = ActionItem.objects.create(
         decision=decision, title="Mappare le linee", due_date=timezone.localdate()
     )
-    action.zones.set(held.invitations.values_list("zone", flat=True)[:2])
+    action.zones.set([zones[5], zones[3]])
     services.change_meeting_status(meeting=held, to_status="held", by=live_staff)
+    late = ActionItem.objects.create(
+        decision=decision,
+        title="Raccogliere gli orari",
+        due_date=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    late.zones.set([zones[5]])
+    minutes = Minutes.objects.create(
+        meeting=held, body="## Presenti\n\nOtto zone su undici.\n\n## Decisioni\n\nMappatura."
+    )
+    services.move_minutes(minutes=minutes, to_status="circulated", by=live_staff)
+    for body in (
+        minutes.body + "\n\n## Azioni\n\nMappare le linee entro oggi.",
+        minutes.body.replace("Otto zone", "Le zone presenti erano otto")
+        + "\n\n## Azioni\n\nMappare le linee entro oggi; raccogliere gli orari.",
+    ):
+        minutes = services.save_minutes(
+            minutes=minutes, body=body, by=live_staff, version=minutes.version
+        )
     upcoming = schedule(14, "Tavolo di dicembre")
-    return {"meeting": held.number, "upcoming": upcoming.number}
+    proposal = AgendaItem.objects.create(
+        meeting=upcoming,
+        title="Sportello unico per le imprese",
+        position=9,
+        proposing_zone=zones[1],
+    )
+    AgendaItem.objects.create(
+        meeting=upcoming,
+        title="Orari dei treni per Pinerolo",
+        position=10,
+        proposing_zone=zones[5],
+        proposed_by=live_spokesperson,
+        planned_minutes=20,
+    )
+    read = Notification.objects.filter(user=live_spokesperson).order_by("created_at", "pk").first()
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    return {
+        "meeting": held.number,
+        "upcoming": upcoming.number,
+        "item": item.pk,
+        "decision": decision.pk,
+        "action": action.pk,
+        "late_action": late.pk,
+        "proposal": proposal.pk,
+        "minutes_version": minutes.version,
+    }
+
+
+@pytest.fixture
+def live_meetings_with_practice(live_meetings, live_practices) -> dict:
+    """``live_meetings`` with its agenda item and its action linked to the published practice,
+    so the practice's page shows the Round Table's section."""
+    from meetings.models import ActionItem, AgendaItem
+
+    AgendaItem.objects.filter(pk=live_meetings["item"]).update(
+        practice_id=live_practices["published"]
+    )
+    ActionItem.objects.filter(pk=live_meetings["action"]).update(
+        practice_id=live_practices["published"]
+    )
+    return {**live_meetings, **live_practices}

@@ -100,6 +100,58 @@ def request_changes_in_place(page: Page) -> None:
     expect(row.get_by_role("status")).to_be_visible()
 
 
+def submit_empty_meeting(page: Page) -> None:
+    """Send the new-meeting form empty: the server answers with an error on every field."""
+    page.locator("main form[action='/riunioni/nuova/'] button[type=submit]").click()
+    expect(page.locator("#id_title_error")).to_be_visible()
+    expect(page.locator("#id_place_error")).to_be_visible()
+
+
+def move_first_item_down(page: Page) -> None:
+    """Move the agenda's first item down: htmx redraws the list and says where it went."""
+    page.locator("#agenda-list button[id^=move-down-]").first.click()
+    expect(page.locator("#agenda-status")).not_to_be_empty()
+
+
+def show_meetings_on_my_zone(page: Page) -> None:
+    """The meetings' part of "my zone's work": the invitation to answer, the overdue action."""
+    expect(page.locator("#my-zone-meetings li")).to_have_count(1)
+    expect(page.locator(".action-overdue-row")).to_have_count(1)
+
+
+def show_round_table_on_practice(page: Page) -> None:
+    """The practice's page links the agenda item and the action that link the practice."""
+    expect(page.locator("#round-table-agenda a")).to_have_count(1)
+    expect(page.locator("#round-table-actions a")).to_have_count(1)
+
+
+def show_progress_form(page: Page) -> None:
+    """An assigned zone's spokesperson has the form to report progress."""
+    expect(page.locator("#report form")).to_have_count(1)
+
+
+def show_comment_form(page: Page) -> None:
+    """Circulated minutes: the zone's spokesperson has the form to comment."""
+    expect(page.locator("#comment-form")).to_have_count(1)
+
+
+def show_differences(page: Page) -> None:
+    """A later version of the minutes: lines added and removed since the one before."""
+    expect(page.locator(".diff-added").first).to_be_visible()
+    expect(page.locator(".diff-removed").first).to_be_visible()
+
+
+def show_read_and_unread(page: Page) -> None:
+    expect(page.locator(".notification-unread").first).to_be_visible()
+    expect(page.locator(".notification-item:not(.notification-unread)")).to_have_count(1)
+
+
+def show_proposals_to_review(page: Page) -> None:
+    """The staff's answers to the zones' proposals, and the agenda's move buttons."""
+    expect(page.locator("#proposals form.agenda-review")).to_have_count(2)
+    expect(page.locator("#agenda-list button[id^=move-]")).to_have_count(2)
+
+
 @dataclass(frozen=True)
 class Visit:
     path: str
@@ -206,6 +258,135 @@ PAGES = {
     ),
     "meeting-answer": Visit(
         "/riunioni/{upcoming}/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
+    # Meetings: staff's forms, the agenda's proposals and order, attendance, decisions and
+    # actions, the minutes and their versions, the pack, the calendar, the notifications.
+    "meeting-create": Visit("/riunioni/nuova/", user="live_staff"),
+    "meeting-create-errors": Visit(
+        "/riunioni/nuova/", user="live_staff", then=submit_empty_meeting
+    ),
+    "meeting-edit": Visit(
+        "/riunioni/{upcoming}/modifica/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "meeting-cancel": Visit(
+        "/riunioni/{upcoming}/annulla/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "agenda-propose-spokesperson": Visit(
+        "/riunioni/{upcoming}/proposte/nuova/",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+    ),
+    "agenda-propose-staff": Visit(
+        "/riunioni/{upcoming}/proposte/nuova/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "agenda-item-edit": Visit(
+        "/riunioni/voci/{proposal}/modifica/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "agenda-review": Visit(
+        "/riunioni/voci/{proposal}/esito/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    # Move buttons on the follow-ups, proposals with the staff's answers.
+    "meeting-upcoming-staff": Visit(
+        "/riunioni/{upcoming}/",
+        user="live_staff",
+        fixtures=("live_meetings",),
+        then=show_proposals_to_review,
+    ),
+    "meeting-upcoming-staff-moved": Visit(
+        "/riunioni/{upcoming}/",
+        user="live_staff",
+        fixtures=("live_meetings",),
+        then=move_first_item_down,
+    ),
+    # Decisions with their actions and the staff's links, the minutes' workflow.
+    "meeting-held-staff": Visit(
+        "/riunioni/{meeting}/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "attendance": Visit(
+        "/riunioni/{meeting}/presenze/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "attendance-register": Visit(
+        "/riunioni/{meeting}/registro/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
+    "decision-create": Visit(
+        "/riunioni/voci/{item}/decisioni/nuova/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "decision-edit": Visit(
+        "/riunioni/decisioni/{decision}/modifica/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "action-create": Visit(
+        "/riunioni/decisioni/{decision}/azioni/nuova/",
+        user="live_staff",
+        fixtures=("live_meetings",),
+    ),
+    "action": Visit("/riunioni/azioni/{action}/", fixtures=("live_meetings",)),
+    # Zone 5 is assigned: the progress form.
+    "action-spokesperson": Visit(
+        "/riunioni/azioni/{action}/",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+        then=show_progress_form,
+    ),
+    "action-overdue-spokesperson": Visit(
+        "/riunioni/azioni/{late_action}/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
+    "action-staff": Visit(
+        "/riunioni/azioni/{action}/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "actions": Visit("/riunioni/azioni/", user="live_spokesperson", fixtures=("live_meetings",)),
+    "actions-overdue": Visit(
+        "/riunioni/azioni/?status=overdue&zone=5",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+    ),
+    # Circulated: the spokesperson's comment form; the staff's workflow and approval.
+    "minutes-spokesperson": Visit(
+        "/riunioni/{meeting}/verbale/",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+        then=show_comment_form,
+    ),
+    "minutes-staff": Visit(
+        "/riunioni/{meeting}/verbale/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "minutes-edit": Visit(
+        "/riunioni/{meeting}/verbale/modifica/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "minutes-history": Visit(
+        "/riunioni/{meeting}/verbale/versioni/", user="live_staff", fixtures=("live_meetings",)
+    ),
+    "minutes-version": Visit(
+        "/riunioni/{meeting}/verbale/versioni/{minutes_version}/",
+        user="live_staff",
+        fixtures=("live_meetings",),
+        then=show_differences,
+    ),
+    "meeting-pack": Visit(
+        "/riunioni/{meeting}/dossier/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
+    # The next meeting's pack: the open actions per zone and the previous minutes.
+    "meeting-pack-upcoming": Visit(
+        "/riunioni/{upcoming}/dossier/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
+    "calendar-feed": Visit(
+        "/riunioni/calendario/", user="live_spokesperson", fixtures=("live_meetings",)
+    ),
+    "notifications": Visit(
+        "/notifiche/",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+        then=show_read_and_unread,
+    ),
+    "my-zone-meetings": Visit(
+        "/pratiche/mia-zona/",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+        then=show_meetings_on_my_zone,
+    ),
+    "practice-on-the-agenda": Visit(
+        "/pratiche/{published}/",
+        fixtures=("live_meetings_with_practice",),
+        then=show_round_table_on_practice,
     ),
     "login": Visit("/account/login/"),
     "login-failed": Visit("/account/login/", fixtures=("live_spokesperson",), then=fail_log_in),

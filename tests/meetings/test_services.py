@@ -36,7 +36,9 @@ def schedule(staff, days: int, **fields) -> Meeting:
 
 
 def decide_with_action(staff, meeting, zones, due_in_days=10) -> ActionItem:
-    item = AgendaItem.objects.create(meeting=meeting, title="Trasporto scolastico", position=1)
+    item = AgendaItem.objects.create(
+        meeting=meeting, title="Trasporto scolastico", position=1, status="accepted"
+    )
     decision = services.record_decision(agenda_item=item, by=staff, text="Si procede.")
     action = ActionItem.objects.create(
         decision=decision,
@@ -160,7 +162,9 @@ def test_vote_counts_cannot_exceed_the_zones_present(territory, staff_user):
     for invitation in meeting.invitations.all()[:7]:
         invitation.attendance = Invitation.Attendance.PRESENT
         invitation.save()
-    item = AgendaItem.objects.create(meeting=meeting, title="Bilancio", position=1)
+    item = AgendaItem.objects.create(
+        meeting=meeting, title="Bilancio", position=1, status="accepted"
+    )
     vote = {"method": "vote", "votes_for": 5, "votes_against": 2, "abstentions": 1}
     with pytest.raises(services.MeetingError, match="more than the zones present"):
         services.record_decision(agenda_item=item, by=staff_user, text="Approvato", **vote)
@@ -263,3 +267,18 @@ def test_visitors_see_public_meetings_only(territory, staff_user):
     assert list(Meeting.objects.visible_to(AnonymousUser())) == [public]
     assert set(Meeting.objects.visible_to(UserFactory())) == {public, private}
     assert list(Meeting.objects.upcoming()) == [public, private]
+
+
+@pytest.mark.django_db
+def test_decisions_wait_for_the_meeting_and_an_accepted_item(territory, staff_user):
+    upcoming = schedule(staff_user, 3)
+    accepted = AgendaItem.objects.create(
+        meeting=upcoming, title="Bilancio", position=1, status="accepted"
+    )
+    with pytest.raises(services.MeetingError, match="once the meeting has started"):
+        services.record_decision(agenda_item=accepted, by=staff_user, text="Troppo presto")
+    started = schedule(staff_user, -1)
+    proposed = AgendaItem.objects.create(meeting=started, title="Proposta", position=1)
+    with pytest.raises(services.MeetingError, match="items accepted on the agenda"):
+        services.record_decision(agenda_item=proposed, by=staff_user, text="Non in agenda")
+    assert not Decision.objects.exists()

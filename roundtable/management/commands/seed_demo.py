@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from meetings.models import ActionItem, Meeting
 from practices.models import Comment, Practice, Transfer
+from roundtable.demo_meetings import seed_meetings
 from roundtable.demo_practices import DemoDataError, seed_practices
 from roundtable.roles import staff_group
 from zones.models import Membership, Zone
@@ -34,7 +36,7 @@ SPOKESPERSONS = [
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (one staff user, one spokesperson per zone) and the demo "
-        "practices, transfers and comments, if missing."
+        "practices, transfers and comments, and a history of Round Table meetings, if missing."
     )
 
     def handle(self, *args, **options):
@@ -50,6 +52,8 @@ class Command(BaseCommand):
             logins = self._seed(zones)
         try:
             created = seed_practices()  # its own transaction: its mail is dropped on commit
+            # After the practices: the meetings link some of them.
+            meetings = seed_meetings()
         except DemoDataError as error:
             raise CommandError(str(error)) from error
         self.stdout.write("")
@@ -62,6 +66,11 @@ class Command(BaseCommand):
             f"{Transfer.objects.count()} transfers, {Comment.objects.count()} comments "
             f"({created['practices']} practices, {created['transfers']} transfers and "
             f"{created['comments']} comments added now)."
+        )
+        self.stdout.write(
+            f"Demo meetings: {Meeting.objects.count()} meetings, "
+            f"{ActionItem.objects.count()} action items ({meetings['meetings']} meetings and "
+            f"{meetings['actions']} action items added now)."
         )
         self.stdout.write("")
 
