@@ -48,6 +48,11 @@ class MeetingAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "cancel_reason", "created_by", "created_at", "updated_at"]
     inlines = [AgendaItemInline, InvitationInline]
 
+    def has_add_permission(self, request):
+        # Scheduling invites every zone, carries open actions over and tells the zones: it is
+        # done on the portal's "Schedule a meeting" page, through the service.
+        return False
+
 
 @admin.register(Minutes)
 class MinutesAdmin(SimpleHistoryAdmin):
@@ -56,6 +61,17 @@ class MinutesAdmin(SimpleHistoryAdmin):
     list_select_related = ["meeting"]
     search_fields = ["meeting__title", "body"]
     readonly_fields = ["status", "version", "approved_at", "approved_at_meeting"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Approved minutes are frozen here too.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "body"] if obj is not None and obj.is_frozen else fields
+
+    def save_model(self, request, obj, form, change):
+        # A change in the admin is a new version: a portal editor holding the old one is told.
+        if change and "body" in form.changed_data:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MinutesComment)
@@ -72,6 +88,11 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_select_related = ["agenda_item__meeting"]
     search_fields = ["text", "agenda_item__title"]
     raw_id_fields = ["agenda_item"]
+    # The counts are checked against the zones present when the decision is recorded.
+    readonly_fields = ["method", "votes_for", "votes_against", "abstentions"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class ActionUpdateInline(admin.TabularInline):

@@ -115,12 +115,12 @@ def build_calendar(
         method="PUBLISH",
         name=name,
         uid=uid,
-        refresh_interval=FEED_REFRESH if feed else None,
     )
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
     if feed:
-        # Outlook reads its own name for the refresh interval.
-        calendar.add("X-PUBLISHED-TTL", FEED_REFRESH)
+        # RFC 7986 asks for VALUE=DURATION; Outlook reads its own name for the interval.
+        calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(FEED_REFRESH))
     calendar.add_component(_time_zone(meetings))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, with_video=with_video, stamp=stamp))

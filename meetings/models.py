@@ -21,8 +21,11 @@ from zones.models import Zone
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Visitors see public meetings only; logged-in users and staff see all of them."""
-        if user and user.is_authenticated and user.is_active:
+        """Staff and spokespersons in office see every meeting; anyone else (visitors, former
+        spokespersons) the public ones only."""
+        from zones.permissions import is_participant
+
+        if is_participant(user):
             return self.all()
         return self.filter(is_public=True)
 

@@ -46,7 +46,9 @@ def meeting_cancelled(meeting: Meeting) -> list:
 
 
 def meeting_reminder(meeting: Meeting) -> list:
-    return _about_meeting(meeting, "meeting_reminder", key=f"meeting-reminder:{meeting.pk}")
+    # The start is in the key: a meeting moved after its reminder is reminded again.
+    key = f"meeting-reminder:{meeting.pk}:{meeting.starts_at.isoformat()}"
+    return _about_meeting(meeting, "meeting_reminder", key=key)
 
 
 def minutes_circulated(minutes) -> list:

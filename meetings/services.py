@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,12 +42,25 @@ def schedule_meeting(*, by, **fields) -> Meeting:
     are put on its agenda under "follow-up" by themselves."""
     if not is_staff_member(by):
         raise PermissionDenied
+    given = fields.pop("number", None)
+    for attempt in range(3):
+        try:
+            return _schedule(by=by, number=given, given=bool(given), **fields)
+        except IntegrityError:
+            # Two meetings scheduled at once took the same next number: take the one after.
+            if given or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _schedule(*, by, number, given: bool, **fields) -> Meeting:
     with transaction.atomic():
-        if not fields.get("number"):
-            last = Meeting.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0
-            fields["number"] = last + 1
-        meeting = Meeting(created_by=by, **fields)
-        meeting.full_clean()
+        if not number:
+            number = (Meeting.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        meeting = Meeting(created_by=by, number=number, **fields)
+        # A number chosen by hand is checked like any field; the next free one may still be
+        # taken by a concurrent request, which the database refuses (and the caller retries).
+        meeting.full_clean(validate_unique=given)
         meeting.save()
         Invitation.objects.bulk_create(
             [Invitation(meeting=meeting, zone=zone) for zone in Zone.objects.order_by("number")]
@@ -74,6 +87,9 @@ def update_meeting(*, meeting: Meeting, by, **fields) -> Meeting:
             setattr(locked, name, value)
         locked.full_clean()
         locked.save()
+        if "starts_at" in changed:
+            # Moved later, it may now follow up actions decided in between.
+            carry_over_open_actions(meeting=locked)
         if any(name in NOTIFIED_FIELDS for name in changed):
             notifications.meeting_changed(locked)
     meeting.refresh_from_db()
@@ -349,6 +365,10 @@ def create_action(*, decision: Decision, by, zones, **fields) -> ActionItem:
         action.full_clean()
         action.save()
         action.zones.set(zones)
+        # The meetings already scheduled after this one follow the new action up too.
+        decided_at = decision.agenda_item.meeting.starts_at
+        for later in Meeting.objects.filter(status=M.SCHEDULED, starts_at__gt=decided_at):
+            carry_over_open_actions(meeting=later)
         notifications.action_assigned(action)
     return action
 

@@ -131,7 +131,7 @@ else:
 
 # Background work (e-mails): run at once in development and tests; with DJANGO_TASKS=db the
 # tasks are queued in the database and run by `manage.py db_worker` (see the README).
-if os.environ.get("DJANGO_TASKS", "immediate") == "db":
+if os.environ.get("DJANGO_TASKS", "immediate" if DEBUG else "db") == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -220,6 +220,10 @@ ORGANISATION = {
 }
 # A meeting's quorum: "majority" (more than half of the zones present) or a number of zones.
 ROUNDTABLE_QUORUM = os.environ.get("ROUNDTABLE_QUORUM", "majority")
+if ROUNDTABLE_QUORUM != "majority" and not (
+    ROUNDTABLE_QUORUM.isdigit() and int(ROUNDTABLE_QUORUM) > 0
+):
+    raise ImproperlyConfigured("ROUNDTABLE_QUORUM is 'majority' or a number of zones, e.g. 7.")
 
 # The portal's public address, for links in e-mails sent outside a request.
 SITE_URL = os.environ.get("ROUNDTABLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

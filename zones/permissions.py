@@ -1,6 +1,7 @@
 """Who may do what with the territory. Views, templates and the admin ask these predicates."""
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
 from .models import Membership, Zone
 
@@ -27,6 +28,32 @@ def is_spokesperson(user, zone: Zone | None = None) -> bool:
     if zone is not None:
         memberships = memberships.filter(zone=zone)
     return memberships.exists()
+
+
+def is_participant(user) -> bool:
+    """Staff or a spokesperson in office: those who take part in the Round Table's work.
+
+    One query, remembered on the user object for the rest of the request (a page asks
+    several times)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    known = getattr(user, "_roundtable_participant", None)
+    if known is None:
+        if user.is_superuser:
+            known = True
+        else:
+            staff = Q(
+                user_permissions__codename="act_as_staff",
+                user_permissions__content_type__app_label="zones",
+            ) | Q(
+                groups__permissions__codename="act_as_staff",
+                groups__permissions__content_type__app_label="zones",
+            )
+            member = Q(pk__in=Membership.objects.current().values("user"))
+            users = get_user_model()._default_manager
+            known = users.filter(Q(pk=user.pk) & (staff | member)).exists()
+        user._roundtable_participant = known
+    return known
 
 
 def can_see_zone_evidence(user) -> bool:

@@ -3,7 +3,8 @@ practice, its progress updates, the meetings that followed it up), the assigned 
 progress reports, the list of all actions, and the Round Table's section of a practice page.
 
 What a visitor sees: the actions of public meetings that have been held (as on the meeting
-page, where decisions show once a meeting is held); logged-in users see every action.
+page, where decisions show once a meeting is held), and so does any account that is neither staff
+nor a spokesperson in office; staff and spokespersons in office see every action.
 """
 
 from django.contrib import messages
@@ -34,7 +35,7 @@ OPEN = [A.OPEN, A.IN_PROGRESS]
 def visible_meetings(user):
     """Meetings whose decisions and actions ``user`` may read."""
     meetings = Meeting.objects.visible_to(user)
-    if not (user.is_authenticated and user.is_active):
+    if not permissions.is_participant(user):
         meetings = meetings.filter(status=Meeting.Status.HELD)
     return meetings
 
@@ -96,7 +97,7 @@ def _page(request, action: ActionItem, *, form=None, status: int = 200):
             .select_related("meeting")
             .order_by("meeting__starts_at")
         ),
-        "logged_in": user.is_authenticated,
+        "logged_in": permissions.is_participant(user),
         "form": form or _update_form(action, zones),
     }
     return render(request, "meetings/actions/action_detail.html", context, status=status)

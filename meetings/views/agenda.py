@@ -44,7 +44,7 @@ def accepted_items(meeting: Meeting):
     """The meeting's agenda in order, with what each item shows (no query per item)."""
     return (
         meeting.agenda_items.filter(status=AS.ACCEPTED)
-        .select_related("practice", "action", "proposing_zone")
+        .select_related("practice", "action__decision__agenda_item__meeting", "proposing_zone")
         .prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.prefetch_related("actions__zones"))
         )
@@ -93,8 +93,17 @@ def detail_context(request, meeting) -> dict:
     # may propose (the rule of permissions.can_propose_agenda_item, without a second query).
     zones = [] if staff else list(zones_of(user))
     scheduled = meeting.status == SCHEDULED
-    shown = user.is_authenticated or meeting.status == Meeting.Status.HELD
+    participant = staff or bool(zones)
+    shown = participant or meeting.status == Meeting.Status.HELD
     items = list(accepted_items(meeting)) if shown else []
+    if not participant:
+        # A follow-up repeats an action's title: not for visitors when that action was decided
+        # at a meeting that is not public.
+        items = [
+            item
+            for item in items
+            if item.action_id is None or item.action.decision.agenda_item.meeting.is_public
+        ]
     total = sum(item.planned_minutes or 0 for item in items)
     length = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
     return {

@@ -85,6 +85,8 @@ def attendance_register(request, number: int):
         return redirect_to_login(request.get_full_path())
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not permissions.is_participant(request.user):
+        raise PermissionDenied
     meeting = _meeting(request, number)
     context = {
         "section": "meetings",

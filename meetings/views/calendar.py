@@ -22,7 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import ical
+from .. import ical, permissions
 from ..models import CalendarFeed, Meeting
 from . import pack
 
@@ -32,7 +32,7 @@ FEED_HISTORY = datetime.timedelta(days=365)
 
 def detail_context(request, meeting) -> dict:
     """The meeting page offers its ``.ics`` to everyone, the pack and the feed when logged in."""
-    return {"show_pack": request.user.is_authenticated}
+    return {"show_pack": permissions.is_participant(request.user)}
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -53,7 +53,7 @@ def meeting_ics(request, number: int):
         [meeting],
         name=str(meeting),
         uid=f"meeting-file-{meeting.pk}@{ical.site_host()}",
-        with_video=request.user.is_authenticated,
+        with_video=permissions.is_participant(request.user),
     )
     return _ics_response(body, f"riunione-{meeting.number}.ics")
 
@@ -106,7 +106,7 @@ def calendar_feed_ics(request, token: str):
         meetings,
         name=f"{settings.ORGANISATION.get('portal_name', '')} · {_('Meetings')}",
         uid=f"calendar-feed-{feed.user_id}@{ical.site_host()}",
-        with_video=True,
+        with_video=permissions.is_participant(feed.user),
         feed=True,
     )
     response = _ics_response(body, "riunioni.ics")

@@ -40,7 +40,8 @@ def meeting_list(request):
 
 def meeting_detail(request, number: int, *, failed=None, status: int = 200):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), number=number)
-    logged_in = request.user.is_authenticated
+    # Staff and spokespersons in office read the working papers; other accounts what visitors do.
+    logged_in = permissions.is_participant(request.user)
     held = meeting.status == Meeting.Status.HELD
     invitations = (
         list(meeting.invitations.select_related("zone").order_by("zone__number"))

@@ -31,6 +31,7 @@ from zones.permissions import is_staff_member, zones_of
 from .. import permissions, services
 from ..forms_minutes import MinutesCommentForm, MinutesForm, MinutesMoveForm
 from ..models import Meeting, Minutes, MinutesComment
+from ..permissions import is_participant
 
 MS = Minutes.Status
 TEMPLATES = "meetings/minutes/"
@@ -53,14 +54,14 @@ def can_see_minutes(user, minutes: Minutes) -> bool:
         return True
     if minutes.status == MS.DRAFT:
         return False
-    if user.is_authenticated and user.is_active:
+    if is_participant(user):
         return True
     return minutes.status == MS.APPROVED and minutes.meeting.is_public
 
 
 def can_see_history(user, minutes: Minutes) -> bool:
-    """Drafts' versions are the staff's work; once approved, logged-in users see them too."""
-    return is_staff_member(user) or (minutes.is_frozen and user.is_authenticated and user.is_active)
+    """Drafts' versions are the staff's work; once approved, spokespersons in office see them."""
+    return is_staff_member(user) or (minutes.is_frozen and is_participant(user))
 
 
 def _hidden(request):

@@ -10,6 +10,7 @@ No PDF: no well-kept pure-Python PDF library is installed, and the print stylesh
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -79,6 +80,8 @@ def _minutes_shown(user, previous: Meeting | None) -> Minutes | None:
 def meeting_pack(request, number: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if not permissions.is_participant(request.user):
+        raise PermissionDenied
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), number=number)
     items = _agenda(meeting)
     previous = _previous_meeting(meeting)

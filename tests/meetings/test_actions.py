@@ -270,7 +270,8 @@ def test_the_chain_is_followed_both_ways(client, territory, staff_user):
     later = schedule(staff_user, 10, title="Tavolo successivo")  # carries the open action over
     follow_up = later.agenda_items.get(action=chained)
 
-    client.force_login(UserFactory())
+    # a participant: the agenda of the meeting not yet held is a working paper
+    client.force_login(MembershipFactory(zone=Zone.objects.get(number=3)).user)
     page = client.get(chained.get_absolute_url(), **EN).content.decode()
     assert meeting.get_absolute_url() in page
     assert f"{meeting.get_absolute_url()}#item-{agenda_item.pk}" in page
@@ -302,7 +303,11 @@ def test_a_visitor_sees_on_a_practice_only_public_meetings_held(client, territor
     page = client.get(practice.get_absolute_url(), **EN).content.decode()
     assert shown.title in page
     assert hidden.title not in page and coming.title not in page
-    client.force_login(UserFactory())
+    client.force_login(UserFactory())  # logged in but no participant: what a visitor sees
+    page = client.get(practice.get_absolute_url(), **EN).content.decode()
+    assert shown.title in page
+    assert hidden.title not in page and coming.title not in page
+    client.force_login(MembershipFactory(zone=Zone.objects.get(number=3)).user)
     page = client.get(practice.get_absolute_url(), **EN).content.decode()
     assert all(title in page for title in (shown.title, hidden.title, coming.title))
 
@@ -341,19 +346,22 @@ def test_action_and_practice_pages_queries_do_not_grow(territory, staff_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("role", "get", "post"),
+    ("role", "get", "post", "sees_private"),
     [
-        ("anonymous", 302, 302),
-        ("user", 200, 405),
-        ("zone5", 200, 405),
-        ("zone3", 200, 405),
-        ("staff", 200, 405),
+        ("anonymous", 302, 302, False),
+        ("user", 200, 405, False),  # not a participant: the public meetings' actions only
+        ("zone5", 200, 405, True),
+        ("zone3", 200, 405, True),
+        ("staff", 200, 405, True),
     ],
 )
-def test_logged_in_users_see_the_action_list(territory, staff_user, role, get, post):
+def test_logged_in_users_see_the_action_list(territory, staff_user, role, get, post, sees_private):
     listed = action(staff_user, held(staff_user, is_public=False), title="Riservata")
+    public = action(staff_user, held(staff_user), title="Pubblica")
     client = role_clients(staff_user)[role]
     response = client.get(LIST)
     assert response.status_code == get
-    assert (listed.get_absolute_url() in response.content.decode()) == (get == 200)
+    page = response.content.decode()
+    assert (listed.get_absolute_url() in page) == sees_private
+    assert (public.get_absolute_url() in page) == (get == 200)
     assert client.post(LIST).status_code == post

@@ -376,7 +376,7 @@ def test_the_agenda_shows_follow_ups_and_the_planned_time(as_role, staff_user):
     meeting = schedule(staff_user, 10)
     item(staff_user, meeting, "Bilancio", planned_minutes=45)
     item(staff_user, meeting, "Varie", planned_minutes=90)
-    page = as_role("no_zone").get(meeting.get_absolute_url(), **EN).content.decode()
+    page = as_role("other_zone").get(meeting.get_absolute_url(), **EN).content.decode()
     agenda = page.split('id="agenda"')[1]
     assert "Censimento fermate" in agenda and "follow-up" in agenda
     assert open_action.get_absolute_url() in agenda

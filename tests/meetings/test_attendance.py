@@ -145,7 +145,7 @@ def test_the_sheet_shows_each_zones_answer(staff_client, territory, staff_user):
     ("role", "get", "post"),
     [
         ("anonymous", 302, 302),
-        ("user", 200, 405),
+        ("user", 403, 405),  # not a participant: the register is a working paper
         ("zone5", 200, 405),
         ("zone3", 200, 405),
         ("staff", 200, 405),
@@ -164,7 +164,7 @@ def test_the_register_is_a_document_for_the_record(client, territory, staff_user
     Invitation.objects.filter(meeting=meeting, zone__number=8).update(
         attendance="substitute", attended_by="Sig. Rossi"
     )
-    client.force_login(UserFactory())
+    client.force_login(MembershipFactory(zone=Zone.objects.get(number=3)).user)
     page = client.get(register_url(meeting), **EN).content.decode()
     for zone in Zone.objects.all():
         assert f'<th scope="row">{zone}</th>' in page

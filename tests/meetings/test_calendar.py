@@ -91,7 +91,7 @@ def test_ics_times_are_ten_oclock_in_rome_winter_and_summer(
 
 
 @pytest.mark.django_db
-def test_ics_links_the_meeting_page_and_gives_the_video_link_to_logged_in_users_only(
+def test_ics_links_the_meeting_page_and_gives_the_video_link_to_participants_only(
     roles, staff_user
 ):
     meeting = schedule(staff_user, 5, title="Tavolo di febbraio")
@@ -107,8 +107,13 @@ def test_ics_links_the_meeting_page_and_gives_the_video_link_to_logged_in_users_
     assert response["Content-Disposition"] == (
         f'attachment; filename="riunione-{meeting.number}.ics"'
     )
-    [event] = parse(roles["no_zone"].get(ics_url(meeting))).events
-    assert VIDEO in str(event["DESCRIPTION"]) and page in str(event["DESCRIPTION"])
+    response = roles["no_zone"].get(ics_url(meeting))  # logged in, no participant
+    [event] = parse(response).events
+    assert page in str(event["DESCRIPTION"])
+    assert VIDEO not in response.content.decode()
+    for role in ("spokesperson", "staff"):
+        [event] = parse(roles[role].get(ics_url(meeting))).events
+        assert VIDEO in str(event["DESCRIPTION"]) and page in str(event["DESCRIPTION"]), role
 
 
 @pytest.mark.django_db
@@ -144,7 +149,9 @@ def test_the_uid_stays_the_same_across_fetches_and_changes(client, territory, st
 def test_a_private_meeting_ics_is_not_found_for_visitors(roles, staff_user):
     meeting = schedule(staff_user, 5, is_public=False)
     assert roles["anonymous"].get(ics_url(meeting)).status_code == 404
-    assert roles["no_zone"].get(ics_url(meeting)).status_code == 200
+    assert roles["no_zone"].get(ics_url(meeting)).status_code == 404  # not a participant
+    for role in ("spokesperson", "other_spokesperson", "staff"):
+        assert roles[role].get(ics_url(meeting)).status_code == 200, role
     assert Client().get(ics_url(meeting).replace(str(meeting.number), "999")).status_code == 404
 
 
@@ -207,7 +214,7 @@ def test_the_feed_page_shows_the_absolute_secret_address_made_on_the_first_visit
 
 @pytest.mark.django_db
 def test_the_feed_lists_what_its_owner_may_see_without_a_session(territory, staff_user):
-    user = UserFactory()
+    user = MembershipFactory(zone=Zone.objects.get(number=3)).user  # a participant
     public = schedule(staff_user, 5, title="Tavolo pubblico")
     private = schedule(staff_user, 6, title="Tavolo riservato", is_public=False)
     cancelled = schedule(staff_user, 7, title="Tavolo annullato")
@@ -224,11 +231,19 @@ def test_the_feed_lists_what_its_owner_may_see_without_a_session(territory, staf
     assert events[str(private)]["STATUS"] == "CONFIRMED"
     assert VIDEO in str(events[str(private)]["DESCRIPTION"])
     assert events[str(public)].start.tzinfo.key == "Europe/Rome"
+    # A logged-in account that is no participant gets what a visitor would: no private
+    # meetings, no video links.
+    reader = CalendarFeed.objects.create(user=UserFactory())
+    response = Client().get(feed_ics_url(reader.token))
+    events = {str(event["SUMMARY"]): event for event in parse(response).events}
+    assert set(events) == {str(m) for m in (public, cancelled, recent)}
+    assert VIDEO not in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_the_token_decides_whose_feed_it_is_not_the_session(territory, staff_user):
-    owner, other = UserFactory(), UserFactory()
+    owner = MembershipFactory(zone=Zone.objects.get(number=3)).user  # sees the private one
+    other = UserFactory()  # no participant: would not
     schedule(staff_user, 5, is_public=False)
     feed = CalendarFeed.objects.create(user=owner)
     # Someone else's session does not change whose feed this is, nor make a wrong token work.
@@ -236,6 +251,10 @@ def test_the_token_decides_whose_feed_it_is_not_the_session(territory, staff_use
     assert len(parse(client.get(feed_ics_url(feed.token))).events) == 1
     assert client.get(feed_ics_url("not-a-real-token")).status_code == 404
     assert client.get(feed_ics_url(feed.token + "x")).status_code == 404
+    # Nor does a participant's session open the private meetings in another account's feed.
+    others_feed = CalendarFeed.objects.create(user=other)
+    client = logged_in(owner)
+    assert len(parse(client.get(feed_ics_url(others_feed.token))).events) == 0
 
 
 @pytest.mark.django_db
@@ -273,7 +292,8 @@ def test_feed_ics_refuses_other_methods(territory):
 
 @pytest.mark.django_db
 def test_the_feed_queries_do_not_grow_with_the_meetings(territory, staff_user):
-    feed = CalendarFeed.objects.create(user=UserFactory())
+    # A participant's feed: the full one, with the video links.
+    feed = CalendarFeed.objects.create(user=MembershipFactory(zone=Zone.objects.get(number=3)).user)
     url = feed_ics_url(feed.token)
 
     def count() -> int:
@@ -294,11 +314,14 @@ def test_the_feed_queries_do_not_grow_with_the_meetings(territory, staff_user):
 
 
 @pytest.mark.django_db
-def test_the_meeting_page_offers_the_ics_to_all_and_the_pack_to_logged_in_users(roles, staff_user):
+def test_the_meeting_page_offers_the_ics_to_all_and_the_pack_to_participants(roles, staff_user):
     meeting = schedule(staff_user, 5)
     pack = reverse("meetings:meeting-pack", kwargs={"number": meeting.number})
     visitor = roles["anonymous"].get(meeting.get_absolute_url(), **EN).content.decode()
     assert ics_url(meeting) in visitor and "Add to calendar (.ics)" in visitor
     assert pack not in visitor and FEED_PAGE not in visitor
-    member = roles["no_zone"].get(meeting.get_absolute_url(), **EN).content.decode()
-    assert ics_url(meeting) in member and pack in member and FEED_PAGE in member
+    reader = roles["no_zone"].get(meeting.get_absolute_url(), **EN).content.decode()
+    assert ics_url(meeting) in reader and pack not in reader  # the pack is for participants
+    for role in ("spokesperson", "staff"):
+        member = roles[role].get(meeting.get_absolute_url(), **EN).content.decode()
+        assert ics_url(meeting) in member and pack in member and FEED_PAGE in member, role

@@ -67,10 +67,11 @@ def status_of(response) -> int:
 
 PAGE_MATRIX = {
     # status, public: anonymous, no zone, spokesperson, other zone, staff
+    # (a user with no zone is no participant: they see what a visitor sees)
     ("draft", True): ["login", 404, 404, 404, 200],
-    ("circulated", True): ["login", 200, 200, 200, 200],
+    ("circulated", True): ["login", 404, 200, 200, 200],
     ("approved", True): [200, 200, 200, 200, 200],
-    ("approved", False): ["login", 200, 200, 200, 200],
+    ("approved", False): ["login", 404, 200, 200, 200],
 }
 
 
@@ -87,9 +88,10 @@ def test_who_sees_the_minutes_page(clients, staff_user, status, public):
 
 
 HISTORY_MATRIX = {
+    # anonymous, no zone, spokesperson, other zone, staff
     "draft": ["login", 404, 404, 404, 200],
-    "circulated": ["login", 403, 403, 403, 200],
-    "approved": ["login", 200, 200, 200, 200],
+    "circulated": ["login", 404, 403, 403, 200],  # no zone: circulated minutes are hidden
+    "approved": ["login", 403, 200, 200, 200],  # the versions are for participants
 }
 
 
@@ -129,8 +131,9 @@ def test_only_staff_edit_and_move_the_minutes(clients, staff_user):
 
 
 COMMENT_MATRIX = {
+    # anonymous, no zone, spokesperson, other zone, staff
     "draft": ["login", 404, 404, 404, 403],
-    "circulated": ["login", 403, 302, 302, 302],
+    "circulated": ["login", 404, 302, 302, 302],  # no zone: circulated minutes are hidden
     "approved": ["login", 403, 403, 403, 403],
 }
 

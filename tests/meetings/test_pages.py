@@ -45,7 +45,7 @@ def test_visitors_see_public_meetings_titles_and_dates_only(client, territory, s
 
 
 @pytest.mark.django_db
-def test_logged_in_users_see_agenda_participation_and_quorum(territory, staff_user):
+def test_participants_see_agenda_participation_and_quorum(territory, staff_user):
     meeting = schedule(staff_user, -1, is_public=False)
     AgendaItem.objects.create(
         meeting=meeting, title="Trasporto scolastico", position=1, status="accepted"
@@ -53,7 +53,9 @@ def test_logged_in_users_see_agenda_participation_and_quorum(territory, staff_us
     AgendaItem.objects.create(meeting=meeting, title="Solo proposto", position=2)
     Invitation.objects.filter(meeting=meeting, zone__number__lte=6).update(attendance="present")
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory())  # logged in, no participant: a private meeting is hidden
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    client.force_login(MembershipFactory(zone=Zone.objects.get(number=3)).user)
     page = client.get(meeting.get_absolute_url(), **EN).content.decode()
     assert "Trasporto scolastico" in page and "Solo proposto" not in page
     assert "Zones present: 6 of 11; the quorum needs 6." in page
@@ -81,8 +83,11 @@ def test_a_cancelled_meeting_says_why(client, territory, staff_user):
 
 @pytest.mark.django_db
 def test_meeting_pages_queries_do_not_grow(territory, staff_user, django_assert_max_num_queries):
-    client = Client()
-    client.force_login(UserFactory())
+    # Participants, who see the whole page (agenda and decisions of meetings not marked held):
+    # a spokesperson in office and staff.
+    clients = {"spokesperson": Client(), "staff": Client()}
+    clients["spokesperson"].force_login(MembershipFactory(zone=Zone.objects.get(number=3)).user)
+    clients["staff"].force_login(staff_user)
 
     def build(n):
         for index in range(n):
@@ -100,17 +105,20 @@ def test_meeting_pages_queries_do_not_grow(territory, staff_user, django_assert_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def count(url):
+    def count(client, url):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
+    def counts(url):
+        return {role: count(client, url) for role, client in clients.items()}
+
     first = build(1)
-    small = (count(LIST), count(first.get_absolute_url()))
+    small = (counts(LIST), counts(first.get_absolute_url()))
     build(6)
-    assert (count(LIST), count(first.get_absolute_url())) == small
+    assert (counts(LIST), counts(first.get_absolute_url())) == small
     with django_assert_max_num_queries(15):
-        client.get(first.get_absolute_url())
+        clients["staff"].get(first.get_absolute_url())
 
 
 def answer_url(invitation) -> str:

@@ -264,8 +264,19 @@ def test_visitors_see_public_meetings_only(territory, staff_user):
     private = schedule(staff_user, 6, is_public=False)
     from django.contrib.auth.models import AnonymousUser
 
+    zone = Zone.objects.get(number=5)
+    today = timezone.localdate()
+    in_office = MembershipFactory(zone=zone).user
+    former = MembershipFactory(
+        zone=zone,
+        since=today - datetime.timedelta(days=400),
+        until=today - datetime.timedelta(days=1),
+    ).user
     assert list(Meeting.objects.visible_to(AnonymousUser())) == [public]
-    assert set(Meeting.objects.visible_to(UserFactory())) == {public, private}
+    assert list(Meeting.objects.visible_to(UserFactory())) == [public]  # no zone: a visitor
+    assert list(Meeting.objects.visible_to(former)) == [public]  # no longer in office
+    assert set(Meeting.objects.visible_to(in_office)) == {public, private}
+    assert set(Meeting.objects.visible_to(staff_user)) == {public, private}
     assert list(Meeting.objects.upcoming()) == [public, private]
 
 
