@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import notifications_views, views
+from . import account_views, dashboard_views, notifications_views, views
 
 admin.site.site_header = settings.ORGANISATION["portal_name"]
 admin.site.site_title = settings.ORGANISATION["portal_name"]
@@ -31,9 +31,13 @@ urlpatterns = [
         notifications_views.notification_preferences,
         name="notification-preferences",
     ),
+    path("cruscotto/matrice/", dashboard_views.matrix, name="dashboard-matrix"),
+    path("cruscotto/matrice.csv", dashboard_views.matrix_csv, name="dashboard-matrix-csv"),
     path("zone/", include("zones.urls")),
     path("pratiche/", include("practices.urls")),
     path("riunioni/", include("meetings.urls")),
+    path("profilo/", account_views.account_profile, name="account-profile"),
+    path("profilo/dati.json", account_views.account_data, name="account-data"),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

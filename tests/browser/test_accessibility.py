@@ -250,6 +250,12 @@ PAGES = {
     ),
     "my-zone": Visit("/pratiche/mia-zona/", user="live_spokesperson", fixtures=("live_practices",)),
     "my-zone-staff": Visit("/pratiche/mia-zona/", user="live_staff", fixtures=("live_practices",)),
+    # The dashboard's zones-by-themes matrix: a wide table of links, empty cells tinted.
+    "dashboard-matrix": Visit(
+        "/cruscotto/matrice/", user="live_staff", fixtures=("live_practices",)
+    ),
+    # The user's account page: details, zones table, links to settings and the data download.
+    "account": Visit("/profilo/", user="live_spokesperson"),
     "meetings": Visit("/riunioni/"),
     "meetings-listed": Visit("/riunioni/", fixtures=("live_meetings",)),
     "meeting": Visit("/riunioni/{meeting}/", fixtures=("live_meetings",)),
