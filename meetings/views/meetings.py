@@ -55,6 +55,7 @@ def meeting_detail(request, number: int, *, failed=None, status: int = 200):
         # Visitors see a public meeting's title, dates and, once it is held, its decisions.
         "show_agenda": logged_in or held,
         "show_participation": logged_in,
+        "meeting_started": meeting.starts_at <= timezone.now(),
         "invitations": invitations,
         "quorum": services.quorum(meeting, invitations) if logged_in else None,
         "answer_forms": _answer_forms(request, meeting, failed),

@@ -61,6 +61,11 @@ def test_participants_see_agenda_participation_and_quorum(territory, staff_user)
     assert "Zones present: 6 of 11; the quorum needs 6." in page
     assert "Quorum reached." in page
     assert "meet.example.org" in page
+    # Before the start there is no attendance yet: the page says so, not "quorum not reached".
+    upcoming = schedule(staff_user, 3)
+    page = client.get(upcoming.get_absolute_url(), **EN).content.decode()
+    assert "The quorum needs 6 of the 11 zones present." in page
+    assert "Zones present" not in page and "Quorum not reached" not in page
 
 
 @pytest.mark.django_db
