@@ -9,6 +9,9 @@ the period, i.e. it started on or before ``active_to`` and had not ended before
 ``active_from`` (no end date = still running). A practice without a start date has no known
 period, so it is left out as soon as either date is given.
 
+``adopted=on`` widens the zone filter to the practices the zone adopted from other zones (a
+transfer at the adopted stage), as the dashboard's zones-by-themes matrix counts them.
+
 ``status`` exists only when the form is built with ``show_status=True`` (staff): everyone else
 always gets the published practices, whatever the URL says.
 """
@@ -23,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from zones.models import Municipality, Zone
 
 from . import search
-from .models import Practice, Theme
+from .models import Practice, Theme, Transfer
 
 S = Practice.Status
 ALL_STATUSES = "all"
@@ -72,6 +75,11 @@ class CatalogueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     zone = forms.ChoiceField(label=_("Owning zone"), required=False)
+    adopted = forms.BooleanField(
+        label=_("Also the practices this zone adopted from others"),
+        required=False,
+        help_text=_("With a zone chosen: its own practices and those it adopted."),
+    )
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -149,7 +157,12 @@ class CatalogueFilterForm(forms.Form):
         status = (data.get("status") if "status" in self.fields else "") or S.PUBLISHED
         if status != ALL_STATUSES:
             queryset = queryset.filter(status=status)
-        if data.get("zone"):
+        if data.get("zone") and data.get("adopted"):
+            adopted = Transfer.objects.filter(
+                zone__number=data["zone"], stage=Transfer.Stage.ADOPTED
+            ).values("practice")
+            queryset = queryset.filter(Q(zone__number=data["zone"]) | Q(pk__in=adopted))
+        elif data.get("zone"):
             queryset = queryset.filter(zone__number=data["zone"])
         if data.get("theme"):
             queryset = queryset.filter(themes__slug=data["theme"])

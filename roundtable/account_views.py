@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from zones.models import Membership
 
+from .deletion_views import deletion_context
 from .personal_data import personal_data
 
 
@@ -30,7 +31,7 @@ def account_profile(request):
     return render(
         request,
         "roundtable/account.html",
-        {"section": "account", "memberships": memberships},
+        {"section": "account", "memberships": memberships, **deletion_context(request.user)},
     )
 
 

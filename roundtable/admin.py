@@ -1,4 +1,5 @@
-"""The user admin: memberships inline, and an action that invites new users by e-mail."""
+"""The user admin: memberships inline, and an action that invites new users by e-mail; the
+account deletion requests, read-only (staff decide them on the portal's page)."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from django.utils.translation import ngettext
 from zones.models import Membership
 
 from .invitations import send_invitation
+from .models import AccountDeletionRequest
 
 User = get_user_model()
 
@@ -75,3 +77,31 @@ class PortalUserAdmin(UserAdmin):
                 % {"users": ", ".join(skipped)},
                 messages.WARNING,
             )
+
+
+@admin.register(AccountDeletionRequest)
+class AccountDeletionRequestAdmin(admin.ModelAdmin):
+    """Requests are decided on the portal's page (it erases the account and e-mails the user);
+    the admin only shows them."""
+
+    list_display = ["user", "status", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["user", "decided_by"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    date_hierarchy = "requested_at"
+    fields = [
+        "user",
+        "reason",
+        "requested_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decline_reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -22,6 +22,7 @@ def navigation(request):
         return {
             "moderate": can_moderate(user),
             "my_zone": staff or zones_of(user).exists(),
+            "deletion_requests": staff,
         }
 
     @cache

@@ -57,9 +57,8 @@ class Matrix:
 
 
 def catalogue_url(zone: Zone, theme: Theme) -> str:
-    """The catalogue filtered by zone and theme. It filters by owning zone only, so it lists
-    the practices the zone owns, not those it has adopted (the page says so)."""
-    query = urlencode({"zone": zone.number, "theme": theme.slug})
+    """The catalogue filtered by zone (owned or adopted) and theme: the cell's practices."""
+    query = urlencode({"zone": zone.number, "adopted": "on", "theme": theme.slug})
     return f"{reverse('practices:practice-list')}?{query}"
 
 

@@ -36,7 +36,12 @@ def matrix(request):
     return render(
         request,
         "roundtable/matrix.html",
-        {"section": "dashboard", "matrix": zone_theme_matrix(), "semicolon": SEMICOLON},
+        {
+            "section": "dashboard",
+            "dashboard_page": "matrix",
+            "matrix": zone_theme_matrix(),
+            "semicolon": SEMICOLON,
+        },
     )
 
 

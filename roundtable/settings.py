@@ -217,6 +217,9 @@ ORGANISATION = {
     "portal_name": os.environ.get("ROUNDTABLE_PORTAL_NAME", "Tavolo metropolitano"),
     "url": os.environ.get("ROUNDTABLE_ORG_URL", "http://www.cittametropolitana.torino.it/"),
     "contact_email": os.environ.get("ROUNDTABLE_CONTACT_EMAIL", "tavolo@example.org"),
+    # The publisher's code in the Italian register of public administrations (IPA), named in
+    # the open data catalogue (DCAT-AP_IT); empty when unknown.
+    "ipa_code": os.environ.get("ROUNDTABLE_ORG_IPA_CODE", ""),
 }
 # A meeting's quorum: "majority" (more than half of the zones present) or a number of zones.
 ROUNDTABLE_QUORUM = os.environ.get("ROUNDTABLE_QUORUM", "majority")

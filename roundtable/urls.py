@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import account_views, dashboard_views, notifications_views, views
+from . import account_views, dashboard_views, notifications_views, scorecard_views, views
 
 admin.site.site_header = settings.ORGANISATION["portal_name"]
 admin.site.site_title = settings.ORGANISATION["portal_name"]
@@ -31,13 +31,29 @@ urlpatterns = [
         notifications_views.notification_preferences,
         name="notification-preferences",
     ),
+    path("cruscotto/", scorecard_views.scorecard_page, name="dashboard"),
+    path("cruscotto/schede.csv", scorecard_views.scorecard_csv, name="dashboard-scorecard-csv"),
+    path(
+        "cruscotto/schede/<int:zone>/<slug:figure>/",
+        scorecard_views.scorecard_list,
+        name="dashboard-scorecard-list",
+    ),
+    path(
+        "cruscotto/schede/<int:zone>/<slug:figure>.csv",
+        scorecard_views.scorecard_list_csv,
+        name="dashboard-scorecard-list-csv",
+    ),
     path("cruscotto/matrice/", dashboard_views.matrix, name="dashboard-matrix"),
     path("cruscotto/matrice.csv", dashboard_views.matrix_csv, name="dashboard-matrix-csv"),
+    path("cruscotto/mappa/", include("roundtable.urls_map")),
+    path("cruscotto/andamento/", include("roundtable.urls_trends")),
+    path("dati-aperti/", include("roundtable.urls_opendata")),
     path("zone/", include("zones.urls")),
     path("pratiche/", include("practices.urls")),
     path("riunioni/", include("meetings.urls")),
     path("profilo/", account_views.account_profile, name="account-profile"),
     path("profilo/dati.json", account_views.account_data, name="account-data"),
+    path("profilo/", include("roundtable.urls_privacy")),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

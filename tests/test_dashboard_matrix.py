@@ -136,15 +136,20 @@ def test_a_cell_says_zone_theme_and_count_and_links_to_the_filtered_catalogue(
     )
     url = urlsplit(link(content, 5, MOBILITY))
     assert url.path == reverse("practices:practice-list")
-    assert parse_qs(url.query) == {"zone": ["5"], "theme": [MOBILITY]}
+    assert parse_qs(url.query) == {"zone": ["5"], "adopted": ["on"], "theme": [MOBILITY]}
     assert parse_qs(urlsplit(link(content, 7, HEALTH)).query) == {
         "zone": ["7"],
+        "adopted": ["on"],
         "theme": [HEALTH],
     }
     # The catalogue at that link lists zone 5's two mobility practices.
     listed = staff_client.get(link(content, 5, MOBILITY), **EN).content.decode()
     assert len(re.findall(r"<article\b", listed)) == 2
-    assert "owning zone only" in text(element(content, "matrix-notes"))
+    # Zone 3's cell counts the schools practice it adopted: the catalogue lists it too, as
+    # many practices as the cell says.
+    listed = staff_client.get(link(content, 3, SCHOOLS), **EN).content.decode()
+    assert len(re.findall(r"<article\b", listed)) == 1
+    assert "those it adopted" in text(element(content, "matrix-notes"))
 
 
 @pytest.mark.django_db

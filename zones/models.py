@@ -119,9 +119,6 @@ class MunicipalityQuerySet(models.QuerySet):
     def unassigned(self):
         return self.filter(zone__isnull=True)
 
-    def with_area(self):
-        return self.annotate(area=effective_area())
-
     def aggregate_totals(self) -> dict:
         """Count, population, area and density of these municipalities, and how many lack a zone."""
         totals = self.aggregate(

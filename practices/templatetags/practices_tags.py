@@ -2,11 +2,11 @@
 name of an attachment's type and of a person."""
 
 from django import template
-from django.utils.translation import gettext
 
 from practices import markdown as markdown_module
 from practices.attachments import label_for
 from practices.models import Practice
+from zones.people import display_name
 
 register = template.Library()
 
@@ -46,7 +46,6 @@ def attachment_type(content_type) -> str:
 
 @register.filter
 def person(user) -> str:
-    """How a user is named on public pages: their name, never their e-mail address."""
-    if user is None:
-        return gettext("(former user)")
-    return user.get_full_name() or gettext("(name not given)")
+    """How a user is named on public pages: their name, never their e-mail address; "Former
+    user" once their personal data are erased (``zones.people.display_name``)."""
+    return display_name(user)

@@ -487,3 +487,21 @@ def live_meetings_with_practice(live_meetings, live_practices) -> dict:
         practice_id=live_practices["published"]
     )
     return {**live_meetings, **live_practices}
+
+
+@pytest.fixture
+def live_deletion_request(live_spokesperson, live_staff):
+    """Zone 5's spokesperson asked for their account to be deleted; an earlier request of theirs
+    was declined."""
+    from django.utils import timezone
+
+    from roundtable.models import AccountDeletionRequest
+
+    AccountDeletionRequest.objects.create(
+        user=live_spokesperson,
+        status="declined",
+        decided_by=live_staff,
+        decided_at=timezone.now(),
+        decline_reason="Serve prima un sostituto.",
+    )
+    return AccountDeletionRequest.objects.create(user=live_spokesperson, reason="Cambio ente.")

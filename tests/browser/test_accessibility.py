@@ -256,6 +256,39 @@ PAGES = {
     ),
     # The user's account page: details, zones table, links to settings and the data download.
     "account": Visit("/profilo/", user="live_spokesperson"),
+    # The dashboard's zone scorecard (staff: every zone; a spokesperson: own zone and averages)
+    # and a list behind one of its figures.
+    "dashboard": Visit(
+        "/cruscotto/", user="live_staff", fixtures=("live_practices", "live_meetings")
+    ),
+    "dashboard-spokesperson": Visit(
+        "/cruscotto/?from=2020-01-01&to=2019-01-01",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+    ),
+    "dashboard-list": Visit(
+        "/cruscotto/schede/5/actions/?from=2020-01-01",
+        user="live_staff",
+        fixtures=("live_meetings",),
+    ),
+    # The dashboard's map: inline SVG of the zones, legend, table; "no data" zones; unknown figure.
+    "dashboard-map": Visit("/cruscotto/mappa/", user="live_staff", fixtures=("live_practices",)),
+    "dashboard-map-attendance": Visit(
+        "/cruscotto/mappa/?figure=attendance",
+        user="live_spokesperson",
+        fixtures=("live_meetings",),
+    ),
+    "dashboard-map-unknown-figure": Visit("/cruscotto/mappa/?figure=nessuna", user="live_staff"),
+    "dashboard-trends": Visit(
+        "/cruscotto/andamento/", user="live_staff", fixtures=("live_practices", "live_meetings")
+    ),
+    "opendata": Visit("/dati-aperti/", fixtures=("live_meetings_with_practice",)),
+    "deletion-requests": Visit(
+        "/profilo/richieste-cancellazione/", user="live_staff", fixtures=("live_deletion_request",)
+    ),
+    "account-deletion-pending": Visit(
+        "/profilo/", user="live_spokesperson", fixtures=("live_deletion_request",)
+    ),
     "meetings": Visit("/riunioni/"),
     "meetings-listed": Visit("/riunioni/", fixtures=("live_meetings",)),
     "meeting": Visit("/riunioni/{meeting}/", fixtures=("live_meetings",)),

@@ -1,0 +1,192 @@
+"""Erasing a user's personal data while the Round Table's institutional record stays whole.
+
+``anonymise_user(user=..., by=...)`` runs in one transaction. The user row itself is kept (the
+records below point to it) but emptied: no name, an undeliverable unique address
+(``zones.people.former_user_email``) as e-mail and a matching username, an unusable password,
+inactive, neither staff nor superuser, no groups or permissions, no last log-in. Pages then name
+it "Former user" (``zones.people.display_name``, the ``person`` filter). The old address is free
+again: a new account may be created with it.
+
+Every relation to the user model, and what happens to it (``RELATIONS`` below lists them, and a
+test checks the list against the models, so a new relation cannot be forgotten):
+
+Erased (personal only, of no use to anyone else):
+
+- ``account.EmailAddress.user``: allauth's copies of the address; deleted.
+- ``zones.Notification.user``, ``zones.NotificationPreference.user``: the user's notices and
+  their e-mail preference; deleted.
+- ``meetings.CalendarFeed.user``: the secret address of their calendar; deleted.
+- ``auth.User.groups``, ``auth.User.user_permissions``: cleared.
+- Sessions (no foreign key: the user's id sits in each session's data): every session of the
+  user is deleted, so a browser still logged in is logged out on its next request. With a
+  session engine that cannot be searched (cache only), the changed password and the inactive
+  flag end them just as surely: Django checks both on every request.
+
+Kept, pointing to the emptied account (the zone's and the Round Table's record):
+
+- ``zones.Membership.user``: who served which zone and when. Ended (``until`` today, or its
+  start if that is later, and no longer active), never deleted.
+- ``practices``: ``Practice.created_by``, ``Transition.by``, ``Attachment.uploaded_by``,
+  ``Comment.author``, ``Comment.reported_by``, ``Comment.hidden_by``, ``Transfer.created_by``,
+  ``TransferStep.by``: the practices, their review, the discussion and the transfers.
+- ``meetings``: ``Meeting.created_by``, ``AgendaItem.proposed_by``, ``Invitation.answered_by``,
+  ``MinutesComment.author``, ``Decision.recorded_by``, ``ActionUpdate.author``: the sessions,
+  their minutes, decisions and follow-up.
+- django-simple-history: ``history_user`` of every history (practices, transfers, meetings,
+  minutes, decisions, action items) and the copies of the fields above in the historical rows.
+  The user model has no history of its own, so no historical row holds the name or address.
+- ``admin.LogEntry.user``: what the user did in the admin, kept as the audit trail. The entries
+  *about* the user's account and memberships carried the old username in their description
+  (``object_repr``): rewritten to the new one.
+- ``roundtable.AccountDeletionRequest.user`` / ``decided_by``: the record of the erasure and
+  of the decisions the user took as staff. The reason the user gave is erased.
+
+Free text that institutions wrote is kept as written: the attendance register's names
+(``Invitation.attendees``, ``substitute``), a practice's contact person, the minutes. They are
+the Round Table's record; the privacy notice says so.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from meetings.models import CalendarFeed
+from zones.models import Membership, Notification, NotificationPreference
+from zones.people import former_user_email, former_username
+
+from .models import AccountDeletionRequest
+
+# Every relation to the user model, as "app_label.Model.field", and what anonymise_user does
+# (the user's own groups and permissions, relations *from* it, are cleared too).
+ERASED = {
+    "account.EmailAddress.user",
+    "zones.Notification.user",
+    "zones.NotificationPreference.user",
+    "meetings.CalendarFeed.user",
+}
+ENDED = {"zones.Membership.user"}
+KEPT = {
+    "admin.LogEntry.user",
+    "practices.Practice.created_by",
+    "practices.Transition.by",
+    "practices.Attachment.uploaded_by",
+    "practices.Comment.author",
+    "practices.Comment.reported_by",
+    "practices.Comment.hidden_by",
+    "practices.Transfer.created_by",
+    "practices.TransferStep.by",
+    "meetings.Meeting.created_by",
+    "meetings.AgendaItem.proposed_by",
+    "meetings.Invitation.answered_by",
+    "meetings.MinutesComment.author",
+    "meetings.Decision.recorded_by",
+    "meetings.ActionUpdate.author",
+    "roundtable.AccountDeletionRequest.user",
+    "roundtable.AccountDeletionRequest.decided_by",
+}
+# django-simple-history's copies of the relations above, and who made each change: kept.
+KEPT_IN_HISTORY = {
+    "practices.HistoricalPractice.created_by",
+    "practices.HistoricalPractice.history_user",
+    "practices.HistoricalTransfer.created_by",
+    "practices.HistoricalTransfer.history_user",
+    "meetings.HistoricalMeeting.created_by",
+    "meetings.HistoricalMeeting.history_user",
+    "meetings.HistoricalMinutes.history_user",
+    "meetings.HistoricalDecision.recorded_by",
+    "meetings.HistoricalDecision.history_user",
+    "meetings.HistoricalActionItem.history_user",
+}
+RELATIONS = ERASED | ENDED | KEPT | KEPT_IN_HISTORY
+
+
+def anonymise_user(user, *, by) -> None:
+    """Erase ``user``'s personal data as described above. ``by``, the staff member who
+    confirmed the request, is named in the admin's log of the account."""
+    with transaction.atomic():
+        _erase_account(user)
+        _end_memberships(user)
+        _delete_personal_rows(user)
+        _rename_admin_log(user)
+        AccountDeletionRequest.objects.filter(user=user).update(reason="")
+        end_sessions(user)
+        LogEntry.objects.log_actions(
+            user_id=by.pk,
+            queryset=[user],
+            action_flag=CHANGE,
+            change_message="Personal data erased on the user's request.",
+            single_object=True,
+        )
+
+
+def _erase_account(user) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).delete()
+    user.first_name = ""
+    user.last_name = ""
+    user.email = former_user_email(user.pk)
+    user.username = former_username(user.pk)
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+def _end_memberships(user) -> None:
+    """End the memberships still running today; the zone keeps the record of who served."""
+    today = timezone.localdate()
+    for membership in Membership.objects.filter(user=user).filter(
+        Q(active=True) | Q(until__isnull=True) | Q(until__gt=today)
+    ):
+        ends = max(today, membership.since)
+        if membership.until is None or membership.until > ends:
+            membership.until = ends
+        membership.active = False
+        membership.save(update_fields=["until", "active"])
+
+
+def _delete_personal_rows(user) -> None:
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+def _rename_admin_log(user) -> None:
+    """The admin's log describes each object by its name at the time: no longer the old one."""
+    user_type = ContentType.objects.get_for_model(user)
+    LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).update(
+        object_repr=str(user)[:200]
+    )
+    membership_type = ContentType.objects.get_for_model(Membership)
+    for membership in Membership.objects.filter(user=user).select_related("zone", "user"):
+        LogEntry.objects.filter(content_type=membership_type, object_id=str(membership.pk)).update(
+            object_repr=str(membership)[:200]
+        )
+
+
+def end_sessions(user) -> int:
+    """Delete every stored session of ``user``; returns how many. Nothing to search when the
+    session engine keeps no table (see the module's docstring)."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store_class, "get_model_class"):
+        return 0
+    ended = 0
+    sessions = store_class.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for session in sessions.iterator():
+        data = store_class().decode(session.session_data)
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
