@@ -37,7 +37,12 @@ Kept, pointing to the emptied account (the zone's and the Round Table's record):
   The user model has no history of its own, so no historical row holds the name or address.
 - ``admin.LogEntry.user``: what the user did in the admin, kept as the audit trail. The entries
   *about* the user's account and memberships carried the old username in their description
-  (``object_repr``): rewritten to the new one.
+  (``object_repr``): rewritten to the new one. Any other entry whose description or change
+  message mentions the old name or address (a comment is described as "<author>: <text>") has
+  the mention replaced by "former user".
+- Other people's notices (``zones.Notification.texts``) that mention the old name or address
+  (an interest declared names who declared it): the mention is replaced by "former user", in
+  the notice's language.
 - ``roundtable.AccountDeletionRequest.user`` / ``decided_by``: the record of the erasure and
   of the decisions the user took as staff. The reason the user gave is erased.
 
@@ -56,6 +61,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import CalendarFeed
 from zones.models import Membership, Notification, NotificationPreference
@@ -111,10 +117,12 @@ def anonymise_user(user, *, by) -> None:
     """Erase ``user``'s personal data as described above. ``by``, the staff member who
     confirmed the request, is named in the admin's log of the account."""
     with transaction.atomic():
+        old = _identifiers(user)
         _erase_account(user)
         _end_memberships(user)
         _delete_personal_rows(user)
         _rename_admin_log(user)
+        _scrub_texts(old)
         AccountDeletionRequest.objects.filter(user=user).update(reason="")
         end_sessions(user)
         LogEntry.objects.log_actions(
@@ -174,6 +182,50 @@ def _rename_admin_log(user) -> None:
         LogEntry.objects.filter(content_type=membership_type, object_id=str(membership.pk)).update(
             object_repr=str(membership)[:200]
         )
+
+
+def _identifiers(user) -> list[str]:
+    """What named the user before the erasure, longest first (the name with the address, as
+    some notices write it, before either alone)."""
+    name = user.get_full_name().strip()
+    found = [f"{name} <{user.email}>"] if name and user.email else []
+    found += [value for value in (user.email, user.username, name) if value]
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _scrub(text: str, old: list[str], former: dict) -> str:
+    for value in old:
+        text = text.replace(value, former)
+    return text
+
+
+def _scrub_texts(old: list[str]) -> None:
+    """Other people's notices (an interest declared names who declared it, with their address)
+    and the admin's log (a comment is described as "<author>: <text>") keep the texts written
+    at the time: every mention of the old name or address becomes "former user", in the
+    notice's own language."""
+    from django.utils import translation
+
+    if not old:
+        return
+    mentions = Q()
+    for value in old:
+        mentions |= Q(texts__icontains=value)
+    for notice in Notification.objects.filter(mentions):
+        for language, parts in notice.texts.items():
+            with translation.override(language):
+                former = str(_("former user"))
+            for part, text in parts.items():
+                parts[part] = _scrub(text, old, former)
+        notice.save(update_fields=["texts"])
+    mentions = Q()
+    for value in old:
+        mentions |= Q(object_repr__contains=value) | Q(change_message__contains=value)
+    for entry in LogEntry.objects.filter(mentions):
+        former = "former user"
+        entry.object_repr = _scrub(entry.object_repr, old, former)[:200]
+        entry.change_message = _scrub(entry.change_message, old, former)
+        entry.save(update_fields=["object_repr", "change_message"])
 
 
 def end_sessions(user) -> int:

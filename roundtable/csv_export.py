@@ -33,9 +33,13 @@ def _safe(value) -> object:
 
 
 def csv_response(
-    rows: Iterable[Sequence], header: Sequence, basename: str, request
+    rows: Iterable[Sequence], header: Sequence, basename: str, request, *, formula_guard=True
 ) -> HttpResponse:
-    """An attachment ``<basename>-YYYY-MM-DD.csv`` holding ``header`` and then ``rows``."""
+    """An attachment ``<basename>-YYYY-MM-DD.csv`` holding ``header`` and then ``rows``.
+
+    ``formula_guard=False`` writes the values untouched: for open data, where the file is read
+    by programs and must hold what was published."""
+    safe = _safe if formula_guard else (lambda value: value)
     filename = f"{basename}-{timezone.localdate():%Y-%m-%d}.csv"
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
@@ -43,7 +47,7 @@ def csv_response(
     )
     response.write(BOM)
     writer = csv.writer(response, delimiter=delimiter_for(request))
-    writer.writerow([_safe(str(value)) for value in header])
+    writer.writerow([safe(str(value)) for value in header])
     for row in rows:
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow([safe(value) for value in row])
     return response

@@ -310,9 +310,21 @@ def _cells(values: dict) -> list[tuple[Figure, str]]:
 # --- The map ---------------------------------------------------------------------------------
 
 
-def zone_map(figure: Figure = DEFAULT_FIGURE) -> ZoneMap:
-    """The zones' figures, coloured by ``figure``, with their municipalities' shapes."""
+# Figures that only staff see for every zone; a spokesperson sees them for their own zones (and
+# the whole territory's), as on the scorecard.
+PRIVATE_FIGURES = ("attendance",)
+
+
+def zone_map(figure: Figure = DEFAULT_FIGURE, *, own_zones: set[int] | None = None) -> ZoneMap:
+    """The zones' figures, coloured by ``figure``, with their municipalities' shapes.
+
+    ``own_zones`` (zone ids) limits the private figures to those zones: the others have none,
+    shown as no data. ``None`` shows every zone's (staff)."""
     rows, totals, municipalities = zone_figures()
+    if own_zones is not None:
+        for row in rows:
+            if row.zone.pk not in own_zones:
+                row.values.update(dict.fromkeys(PRIVATE_FIGURES))
     values = [row.value(figure) for row in rows]
     classes = classify(values)
     for row, css in zip(rows, classes, strict=True):

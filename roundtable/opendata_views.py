@@ -115,7 +115,9 @@ def data_file(request, slug: str, format: str):
             [opendata.csv_cell(row[name]) for name in dataset.field_names]
             for row in dataset.rows(absolute=request.build_absolute_uri)
         )
-        return csv_response(rows, dataset.field_names, dataset.slug, request)
+        # Published data is written as it is: no quote added before a leading "-" or "=" (the
+        # dashboard's exports add one; a data user's program would read it as part of the value).
+        return csv_response(rows, dataset.field_names, dataset.slug, request, formula_guard=False)
     document = {
         "dataset": opendata_catalogue.metadata(dataset, request.build_absolute_uri),
         "rows": dataset.rows(absolute=request.build_absolute_uri),
@@ -178,7 +180,7 @@ def _positive(request, name: str, default: int, maximum: int | None = None) -> i
     text = request.GET.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise ValueError(
             _("“%(name)s” must be a whole number from 1 up; “%(value)s” is not.")
             % {"name": name, "value": text}

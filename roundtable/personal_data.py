@@ -12,7 +12,9 @@ practices/, meetings/) and the change histories that record the user as author:
   ``MinutesComment.author``, ``Decision.recorded_by``, ``ActionUpdate.author``,
   ``CalendarFeed.user`` (only whether it exists: its token is a secret and stays out);
 - django-simple-history: ``history_user`` of the practices, transfers, meetings, minutes,
-  decisions and action items the user changed.
+  decisions and action items the user changed;
+- allauth: ``EmailAddress.user`` (the addresses the log-in knows);
+- roundtable: ``AccountDeletionRequest.user`` (the user's requests; who decided stays out).
 
 Each relation is one query, whatever the amount of data. Only the user's own words and the
 identifiers of what they acted on are written out: never another user's name, e-mail or text
@@ -237,4 +239,24 @@ def personal_data(user) -> dict:
         "transfers": _transfers(user),
         "meetings": _meetings(user),
         "changes": _changes(user),
+        "e-mail_addresses": _email_addresses(user),
+        "deletion_requests": _deletion_requests(user),
     }
+
+
+def _email_addresses(user) -> list[dict]:
+    """The addresses the log-in knows (allauth), and whether each was verified."""
+    from allauth.account.models import EmailAddress
+
+    return list(EmailAddress.objects.filter(user=user).values("email", "primary", "verified"))
+
+
+def _deletion_requests(user) -> list[dict]:
+    """The user's requests to delete their account and their outcome (not who decided)."""
+    from .models import AccountDeletionRequest
+
+    return list(
+        AccountDeletionRequest.objects.filter(user=user)
+        .order_by("requested_at")
+        .values("requested_at", "reason", "status", "decided_at", "decline_reason")
+    )

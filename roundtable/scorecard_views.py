@@ -18,12 +18,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from zones.models import Zone
+from zones.people import display_name
 from zones.permissions import is_staff_member, zones_of
 
 from .csv_export import SEMICOLON, csv_response
@@ -33,6 +34,7 @@ from .scorecard import FIGURES, Figure, Period, Scorecard, default_period, rows_
 PER_PAGE = 50
 SCORECARD_BASENAME = "scheda-zone"
 EARLIEST = datetime.date(2000, 1, 1)  # a period starting earlier is surely a typing error
+LATEST_YEARS_AHEAD = 10  # nor one ending more than ten years from now
 
 
 class PeriodForm(forms.Form):
@@ -54,10 +56,21 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("from"), cleaned.get("to")
-        if start and start < EARLIEST:
-            self.add_error("from", _("Choose a date from %(year)s on.") % {"year": 2000})
-        if start and end and end < start:
+        latest = timezone.localdate().replace(month=12, day=31)
+        latest = latest.replace(year=latest.year + LATEST_YEARS_AHEAD)
+        for name in ("from", "to"):
+            day = cleaned.get(name)
+            if day and not EARLIEST <= day <= latest:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {"first": EARLIEST.year, "last": latest.year},
+                )
+        # A date left empty takes the default's: the period must still run forwards.
+        default = default_period()
+        start = cleaned.get("from") or default.start
+        end = cleaned.get("to") or default.end
+        if not self.errors and end < start:
             self.add_error("to", _("The end of the period cannot be before its start."))
         return cleaned
 
@@ -169,15 +182,7 @@ def _date(value) -> str:
 
 
 def _local_date(value) -> str:
-    from django.utils import timezone
-
     return _date(timezone.localdate(value)) if value else ""
-
-
-def _person(user) -> str:
-    if user is None:
-        return _("Former user")
-    return user.get_full_name() or _("Former user")
 
 
 LISTINGS: dict[str, Listing] = {
@@ -246,7 +251,7 @@ LISTINGS: dict[str, Listing] = {
                 gettext_lazy("Practice"),
                 lambda c: (c.practice.title, f"{c.practice.get_absolute_url()}#comment-{c.pk}"),
             ),
-            (gettext_lazy("Author"), lambda c: (_person(c.author), None)),
+            (gettext_lazy("Author"), lambda c: (display_name(c.author), None)),
             (gettext_lazy("Written"), lambda c: (_local_date(c.created_at), None)),
         ],
     ),
@@ -311,6 +316,7 @@ def scorecard_list(request, zone: int, figure: str):
             "csv_query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",
             "semicolon": SEMICOLON,
             "zone_number": zone,
+            "form": form,
         },
     )
 

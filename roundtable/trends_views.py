@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from zones.models import Zone
+from zones.permissions import is_staff_member, zones_of
 
 from . import charts
 from .csv_export import SEMICOLON, csv_response, delimiter_for
@@ -35,7 +36,7 @@ class TrendsFilterForm(forms.Form):
 
     zone = forms.ChoiceField(label=gettext_lazy("Zone"), required=False)
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["from"] = forms.DateField(
             label=gettext_lazy("From"),
@@ -49,8 +50,13 @@ class TrendsFilterForm(forms.Form):
             help_text=gettext_lazy("Day last included."),
             widget=DATE_INPUT,
         )
-        # The zones in one query, whatever is shown; the one chosen is taken from them.
-        self.zones = {str(zone.number): zone for zone in Zone.objects.order_by("number")}
+        # The zones in one query, whatever is shown; the one chosen is taken from them. A
+        # zone's attendance is the scorecard's rule: staff may pick any zone, a spokesperson
+        # their own (another zone is an invalid choice, reported and left out).
+        zones = Zone.objects.order_by("number")
+        if not is_staff_member(user):
+            zones = zones.filter(pk__in=zones_of(user).values("pk"))
+        self.zones = {str(zone.number): zone for zone in zones}
         self.fields["zone"].choices = [("", _("All zones"))] + [
             (number, str(zone)) for number, zone in self.zones.items()
         ]
@@ -194,7 +200,7 @@ def _charts(figures: list[QuarterFigures]) -> list[TrendChart]:
 def trends(request):
     if refusal := _refusal(request):
         return refusal
-    form = TrendsFilterForm(request.GET or None)
+    form = TrendsFilterForm(request.GET or None, user=request.user)
     zone, period = form.filters() if form.is_bound else (None, Period())
     figures = quarterly_trends(zone=zone, period=period)
     query = form.query() if form.is_bound else ""
@@ -226,7 +232,7 @@ def _rate_cell(rate: float | None, decimal: str) -> str:
 def trends_csv(request):
     if refusal := _refusal(request):
         return refusal
-    form = TrendsFilterForm(request.GET or None)
+    form = TrendsFilterForm(request.GET or None, user=request.user)
     zone, period = form.filters() if form.is_bound else (None, Period())
     decimal = "," if delimiter_for(request) == ";" else "."
     header = [

@@ -503,3 +503,51 @@ def test_every_relation_to_the_user_model_is_handled_deliberately():
         if field.concrete and field.is_relation and field.related_model is user_model
     }
     assert found == RELATIONS
+
+
+def test_confirming_scrubs_the_name_and_address_from_other_peoples_notices_and_the_admin_log(
+    staff, pending, requester, django_capture_on_commit_callbacks
+):
+    """A notice to another zone named who declared an interest, with their address; the admin
+    described a comment as "<author>: <text>". Neither keeps the old name or address."""
+    other = UserFactory(email="collega@example.org")
+    Notification.objects.create(
+        user=other,
+        kind="interest_declared",
+        texts={
+            "it": {
+                "subject": "Interesse",
+                "body": "Dichiarato da: Mario Rossi <mario.rossi@example.org>",
+            },
+            "en": {
+                "subject": "Interest",
+                "body": "Declared by: Mario Rossi <mario.rossi@example.org>",
+            },
+        },
+    )
+    untouched = Notification.objects.create(
+        user=other, kind="other", texts={"it": {"subject": "Altro", "body": "Nulla di personale."}}
+    )
+    comment = CommentFactory(author=requester, body="Grazie per la procedura")
+    entry = LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(comment),
+        object_id=str(comment.pk),
+        object_repr=f"{requester}: Grazie per la procedura",
+        action_flag=CHANGE,
+        change_message="Hidden the comment of mario.rossi@example.org",
+    )
+    confirm(staff, pending, django_capture_on_commit_callbacks)
+
+    notice = Notification.objects.get(user=other, kind="interest_declared")
+    assert notice.texts["it"]["body"] == "Dichiarato da: ex utente"
+    assert notice.texts["en"]["body"] == "Declared by: former user"
+    untouched.refresh_from_db()
+    assert untouched.texts["it"]["body"] == "Nulla di personale."
+    entry.refresh_from_db()
+    assert entry.object_repr == "former user: Grazie per la procedura"
+    assert "mario.rossi" not in entry.change_message
+    for model in (Notification, LogEntry):
+        for row in model.objects.all():
+            assert "mario.rossi@example.org" not in str(row.__dict__)
+            assert "Mario Rossi" not in str(row.__dict__)

@@ -467,3 +467,32 @@ def test_queries_do_not_grow_with_the_data(
     # The session, the user and the page's header take six; the map five.
     with django_assert_max_num_queries(11):
         staff_client.get(PAGE)
+
+
+@pytest.mark.django_db
+def test_a_spokesperson_sees_the_attendance_rate_of_their_own_zone_only(
+    client, territory, staff_user, spokesperson
+):
+    """Attendance is the scorecard's rule: staff see every zone's, a spokesperson their own and
+    the whole territory's, on the page and in the CSV."""
+    held(staff_user, days_ago=5, present=(3, 5))
+    for invitation in Invitation.objects.filter(zone__number__in=(4, 6)):
+        invitation.attendance = "absent"
+        invitation.save()
+    client.force_login(spokesperson)
+    html = client.get(reverse("dashboard-map"), {"figure": "attendance"}, **EN).content.decode()
+    assert 'id="map-restricted"' in html
+    assert re.search(r'id="map-zone-5"[^>]*aria-label="5\. Pinerolese: attendance rate 100', html)
+    assert re.search(r'id="map-zone-3"[^>]*aria-label="3\. [^"]*: no data"', html)
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("dashboard-map-csv")).content.decode()[1:]))
+    )
+    by_zone = {row[0]: row[-1] for row in rows[1:]}
+    assert by_zone["5"] == "100.0" or by_zone["5"].startswith("100")
+    assert by_zone["3"] == "" and by_zone["4"] == ""
+    assert by_zone[""] != ""  # the whole territory's rate
+    client.force_login(staff_user)
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("dashboard-map-csv")).content.decode()[1:]))
+    )
+    assert {row[0]: row[-1] for row in rows[1:]}["4"].startswith("0")

@@ -231,6 +231,9 @@ def test_period_changes_the_figures(staff_client, work):
         {"from": "2026-06-01", "to": "2026-01-01"},
         {"from": "1200-01-01"},
         {"from": "\x00"},
+        {"to": "9999-12-31"},
+        {"from": "2099-01-01"},
+        {"to": "1999-12-31"},
     ],
 )
 def test_bad_period_is_reported_and_the_default_used(staff_client, work, query):
@@ -239,6 +242,12 @@ def test_bad_period_is_reported_and_the_default_used(staff_client, work, query):
     html = response.content.decode()
     assert 'id="period-error"' in html
     assert cell(html, "cell-5-practices") == "4"
+    # The lists behind the figures and the CSV files say so too, and never fail.
+    listed = staff_client.get(list_url(5, "practices"), query, **EN)
+    assert listed.status_code == 200
+    assert 'id="period-error"' in listed.content.decode()
+    assert listed.context["page"].paginator.count == 4
+    assert staff_client.get(CSV, query).status_code == 200
 
 
 def test_spokesperson_sees_own_zone_and_the_average(client, work, spokesperson):

@@ -510,3 +510,16 @@ def test_a_rate_chart_breaks_its_line_where_data_is_missing():
     assert chart.lines == [
         f"{chart.points[1].x},{chart.points[1].y} {chart.points[2].x},{chart.points[2].y}"
     ]
+
+
+def test_a_spokesperson_may_pick_their_own_zone_only(client, history):
+    """Another zone's attendance is for staff, as on the scorecard: a spokesperson's choice of
+    another zone is refused on the form and in the CSV, and the metropolitan figures shown."""
+    client.force_login(MembershipFactory(zone=zone(5)).user)
+    content = client.get(PAGE, {"zone": "3"}, **EN).content.decode()
+    assert re.search(r'id="id_zone_error"[^>]*>\s*\S', content)
+    assert '<option value="3"' not in content and '<option value="5"' in content
+    assert client.get(PAGE, {"zone": "5"}, **EN).context["zone"] == zone(5)
+    rows = list(csv.reader(io.StringIO(client.get(CSV, {"zone": "3"}).content.decode()[1:])))
+    everyone = list(csv.reader(io.StringIO(client.get(CSV).content.decode()[1:])))
+    assert rows == everyone

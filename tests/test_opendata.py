@@ -392,6 +392,7 @@ def test_api_pages_through_every_record(client, seven_practices):
         ({"page_size": "201"}, "200"),
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "1.5"}, "page_size"),
+        ({"page": "²"}, "page"),  # a digit to str.isdigit(), not to int()
     ],
 )
 def test_api_refuses_bad_page_values_with_a_json_message(client, seven_practices, query, says):
@@ -540,3 +541,19 @@ def test_page_describes_each_dataset_for_anyone(client, records):
 def test_footer_links_to_the_open_data(client, territory):
     content = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("opendata")}"' in content
+
+
+@pytest.mark.django_db
+def test_csv_files_hold_the_published_text_untouched(client, territory):
+    """The dashboard's exports quote a leading "-" for spreadsheets; open data does not alter
+    what was published (a Markdown list starts with "- ")."""
+    PracticeFactory(
+        zone=Zone.objects.get(number=5),
+        status="published",
+        published_at=timezone.now(),
+        title="-Prova",
+        summary="- primo punto",
+    )
+    text = client.get(reverse("opendata-file", args=["pratiche", "csv"])).content.decode()
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert rows[0]["title"] == "-Prova"

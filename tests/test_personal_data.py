@@ -259,3 +259,30 @@ def test_the_user_menu_and_the_privacy_notice_lead_to_the_account_page(client, m
     privacy = client.get(reverse("privacy"), **EN).content.decode()
     assert "What the portal keeps about you, and why" in privacy
     assert f'href="{PROFILE}"' in privacy
+
+
+def test_the_file_holds_the_log_in_addresses_and_the_deletion_requests(client, me, someone_else):
+    from allauth.account.models import EmailAddress
+
+    from roundtable.models import AccountDeletionRequest
+
+    EmailAddress.objects.create(user=me, email=me.email, primary=True, verified=True)
+    EmailAddress.objects.create(user=someone_else, email=someone_else.email, primary=True)
+    AccountDeletionRequest.objects.create(
+        user=me,
+        reason="Motivo MIO",
+        status="declined",
+        decided_by=someone_else,
+        decided_at=timezone.now(),
+        decline_reason="Rifiuto MIO",
+    )
+    AccountDeletionRequest.objects.create(user=someone_else, reason="Motivo ALTRUI")
+    data = download(client, me)
+    assert data.json()["e-mail_addresses"] == [
+        {"email": "io@example.org", "primary": True, "verified": True}
+    ]
+    [request] = data.json()["deletion_requests"]
+    assert request["reason"] == "Motivo MIO" and request["decline_reason"] == "Rifiuto MIO"
+    assert request["status"] == "declined"
+    text = data.content.decode()
+    assert "ALTRUI" not in text and "altra@example.org" not in text and "Ottavia" not in text

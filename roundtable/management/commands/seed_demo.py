@@ -3,6 +3,8 @@
 Refuses to run with debug off. Idempotent: a second run creates nothing.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +16,8 @@ from roundtable.demo_meetings import seed_meetings
 from roundtable.demo_practices import DemoDataError, seed_practices
 from roundtable.roles import staff_group
 from zones.models import Membership, Zone
+
+DEMO_OFFICE_SINCE = datetime.date(2020, 1, 1)
 
 DEMO_PASSWORD = "tavolo-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -102,7 +106,9 @@ class Command(BaseCommand):
                 user=user,
                 zone=zone,
                 active=True,
-                defaults={"role": Membership.Role.SPOKESPERSON},
+                # In office since before the demo's first practice, so that the comments
+                # they wrote count for their zone on the dashboard.
+                defaults={"role": Membership.Role.SPOKESPERSON, "since": DEMO_OFFICE_SINCE},
             )
             logins.append((email, f"spokesperson, zone {zone.number} {zone.name}"))
         return logins
