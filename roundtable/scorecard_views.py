@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from zones.models import Zone
@@ -44,7 +44,10 @@ class PeriodForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         # Named from/to in the URL ("from" is a Python keyword, hence not declared above).
-        for name, label in (("from", gettext_lazy("From")), ("to", gettext_lazy("To"))):
+        for name, label in (
+            ("from", pgettext_lazy("period", "From")),
+            ("to", pgettext_lazy("period", "To")),
+        ):
             self.fields[name] = forms.DateField(
                 label=label,
                 required=False,

@@ -15,7 +15,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from zones.models import Zone
@@ -39,13 +39,13 @@ class TrendsFilterForm(forms.Form):
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["from"] = forms.DateField(
-            label=gettext_lazy("From"),
+            label=pgettext_lazy("period", "From"),
             required=False,
             help_text=gettext_lazy("Day first included, e.g. 2025-01-01."),
             widget=DATE_INPUT,
         )
         self.fields["to"] = forms.DateField(
-            label=gettext_lazy("To"),
+            label=pgettext_lazy("period", "To"),
             required=False,
             help_text=gettext_lazy("Day last included."),
             widget=DATE_INPUT,

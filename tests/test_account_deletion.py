@@ -183,8 +183,10 @@ def test_staff_see_pending_requests_with_name_e_mail_zones_date_and_reason(staff
     assert f'action="{decline_url(pending)}"' in page
 
 
-def test_the_staff_header_links_the_list(staff, requester):
+def test_the_staff_account_page_links_the_list(staff, requester):
+    """On the account page, not in the header (whose bar has no room left)."""
     assert f'href="{LIST}"' in text(logged_in(staff).get(PROFILE))
+    assert f'href="{LIST}"' not in text(logged_in(staff).get(reverse("home")))
     assert f'href="{LIST}"' not in text(logged_in(requester).get(PROFILE))
 
 

@@ -357,3 +357,13 @@ def test_constant_queries(staff_client, work, staff_user, django_assert_max_num_
         staff_client.get(PAGE)
     with django_assert_max_num_queries(len(small_list.captured_queries)):
         staff_client.get(list_url(0, "actions"))
+
+
+def test_the_period_reads_from_and_to_in_italian(staff_client, territory):
+    """The labels are the period's, not the status change's ("Stato precedente")."""
+    html = staff_client.get(PAGE, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert re.search(r'<label for="id_from"[^>]*>\s*Dal\s*</label>', html)
+    assert re.search(r'<label for="id_to"[^>]*>\s*Al\s*</label>', html)
+    assert "Stato precedente" not in html
+    trends = staff_client.get(reverse("dashboard-trends"), HTTP_ACCEPT_LANGUAGE="it")
+    assert "Stato precedente" not in trends.content.decode()
