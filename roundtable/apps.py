@@ -11,3 +11,14 @@ class RoundtableConfig(AppConfig):
         from .roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="roundtable.sync_roles")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from .signals import end_sessions_of_deactivated
+
+        pre_save.connect(
+            end_sessions_of_deactivated,
+            sender=get_user_model(),
+            dispatch_uid="roundtable.end_sessions_of_deactivated",
+        )

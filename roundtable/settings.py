@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "roundtable.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +82,37 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# --- HTTP security ----------------------------------------------------------------------------
+# Served over HTTPS in production (DJANGO_HTTPS, on by default when debug is off): secure
+# cookies with the __Host- prefix (sent only to this host, over HTTPS, for the whole site),
+# HSTS for a year, and a redirect of plain HTTP. Behind the institution's proxy, which ends TLS,
+# the forwarded protocol is trusted only when DJANGO_TRUST_X_FORWARDED_PROTO says so (a proxy
+# that does not overwrite the header would let anyone claim HTTPS).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is hard to undo (browsers ship the list): asked for, never assumed.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "not preloaded": a choice, see above
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "roundtable.urls"
 WSGI_APPLICATION = "roundtable.wsgi.application"
@@ -129,6 +161,9 @@ else:
         }
     }
 
+# /healthz checks the cache too when it is a service of its own (Redis).
+HEALTHZ_CHECKS_CACHE = bool(os.environ.get("REDIS_URL"))
+
 # Background work (e-mails): run at once in development and tests; with DJANGO_TASKS=db the
 # tasks are queued in the database and run by `manage.py db_worker` (see the README).
 if os.environ.get("DJANGO_TASKS", "immediate" if DEBUG else "db") == "db":
@@ -174,7 +209,7 @@ TIME_ZONE = "Europe/Rome"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

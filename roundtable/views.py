@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -30,15 +31,38 @@ def accessibility(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 otherwise. Reads no session and no user."""
+    """200 when the database answers, and the shared cache too when there is one
+    (``settings.HEALTHZ_CHECKS_CACHE``: Redis); 503 naming the part that failed otherwise.
+    Reads no session and no user."""
+    parts = {"database": _database_answers()}
+    if settings.HEALTHZ_CHECKS_CACHE:
+        parts["cache"] = _cache_answers()
+    healthy = all(parts.values())
+    body = {"status": "ok" if healthy else "error"}
+    body.update({part: "ok" if fine else "unavailable" for part, fine in parts.items()})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_answers() -> bool:
+    from django.core.cache import cache
+
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        return cache.get("healthz") == "ok"
+    except Exception:  # any client error (refused connection, timeout) means unavailable
+        logger.exception("Health check: the cache does not answer")
+        return False
 
 
 def bad_request(request, exception=None):

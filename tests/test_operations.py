@@ -168,3 +168,40 @@ def test_admin_municipality_search_finds_by_istat_code(staff_client, territory):
     assert list(response.context["cl"].result_list) == [
         Zone.objects.get(number=1).municipalities.get()
     ]
+
+
+@pytest.mark.django_db
+def test_healthz_checks_a_shared_cache_and_names_it_when_it_fails(client, settings):
+    settings.HEALTHZ_CHECKS_CACHE = True
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "cache": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_deactivating_a_user_ends_their_sessions_at_once(client, django_user_model):
+    from .factories import UserFactory
+
+    user = UserFactory(email="uscente@example.org")
+    other = UserFactory(email="resta@example.org")
+    client.force_login(user)
+    other_client = type(client)()
+    other_client.force_login(other)
+    from django.contrib.sessions.models import Session
+
+    assert Session.objects.count() == 2
+    user.is_active = False
+    user.save()
+    assert Session.objects.count() == 1  # the other user's session stays
+    user.is_active = True
+    user.save()  # reactivating does not log anyone in again
+    assert client.get("/profilo/").status_code == 302
+    assert other_client.get("/profilo/").status_code == 200
