@@ -205,3 +205,36 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client, django_user_mod
     user.save()  # reactivating does not log anyone in again
     assert client.get("/profilo/").status_code == 302
     assert other_client.get("/profilo/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_request_is_logged_in_one_line_without_personal_data(client, caplog):
+    import json as json_module
+
+    from .factories import UserFactory
+
+    user = UserFactory(email="registro@example.org", first_name="Rita")
+    client.force_login(user)
+    with caplog.at_level("INFO", logger="roundtable.requests"):
+        client.get("/pratiche/?q=segreto")
+        client.get("/non-esiste/")
+    lines = [r.getMessage() for r in caplog.records if r.name == "roundtable.requests"]
+    assert len(lines) == 2
+    first, second = (json_module.loads(line) for line in lines)
+    assert first["method"] == "GET" and first["path"] == "/pratiche/"
+    assert first["status"] == 200 and first["user"] == user.pk
+    assert isinstance(first["ms"], float)
+    assert second["status"] == 404
+    text = " ".join(lines)
+    assert "segreto" not in text and "registro@example.org" not in text and "Rita" not in text
+
+
+@pytest.mark.django_db
+def test_the_health_check_log_line_reads_no_session(client, caplog, django_assert_num_queries):
+    with (
+        caplog.at_level("INFO", logger="roundtable.requests"),
+        django_assert_num_queries(1),  # SELECT 1, and no session or user
+    ):
+        client.get("/healthz")
+    [line] = [r.getMessage() for r in caplog.records if r.name == "roundtable.requests"]
+    assert '"user": null' in line
