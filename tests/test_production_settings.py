@@ -125,6 +125,14 @@ def test_every_page_kind_carries_the_security_headers(pages, path):
     assert headers["cross-origin-opener-policy"] == "same-origin"
     assert "camera=()" in headers["permissions-policy"]
     assert "geolocation=()" in headers["permissions-policy"]
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in headers["content-security-policy"].split(";")
+    )
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    assert "unsafe" not in headers["content-security-policy"]
 
 
 def test_cookies_are_secure_and_host_prefixed(pages):

@@ -78,16 +78,25 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
     relative URLs resolve against the live server; every context is closed after the test.
     """
     contexts: list[BrowserContext] = []
+    # The portal runs under a strict Content Security Policy (settings.CONTENT_SECURITY_POLICY):
+    # anything it refuses (an inline style or script, another origin) is a defect of the page.
+    refused: list[str] = []
+
+    def note_refusal(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            refused.append(f"{message.location.get('url', '')}: {message.text}")
 
     def make(**options) -> BrowserContext:
         context = browser.new_context(**{"base_url": live_server.url, "locale": "it-IT", **options})
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("console", note_refusal)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not refused, "The Content Security Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture
