@@ -18,9 +18,10 @@ Erased (personal only, of no use to anyone else):
 - ``meetings.CalendarFeed.user``: the secret address of their calendar; deleted.
 - ``auth.User.groups``, ``auth.User.user_permissions``: cleared.
 - Sessions (no foreign key: the user's id sits in each session's data): every session of the
-  user is deleted, so a browser still logged in is logged out on its next request. With a
-  session engine that cannot be searched (cache only), the changed password and the inactive
-  flag end them just as surely: Django checks both on every request.
+  user is deleted, so a browser still logged in is logged out on its next request. With
+  sessions in the cache (Redis), the keys remembered at each log-in (``roundtable.signals``)
+  are deleted; the changed password and the inactive flag would end any other just as surely,
+  since Django checks both on every request.
 
 Kept, pointing to the emptied account (the zone's and the Round Table's record):
 
@@ -233,7 +234,18 @@ def end_sessions(user) -> int:
     session engine keeps no table (see the module's docstring)."""
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if not hasattr(store_class, "get_model_class"):
-        return 0
+        # Sessions in the cache: the keys remembered at each log-in (roundtable.signals).
+        from django.core.cache import cache
+
+        from .signals import session_index_key
+
+        ended = 0
+        for key in cache.get(session_index_key(user.pk), []):
+            if store_class().exists(key):
+                store_class(session_key=key).delete()
+                ended += 1
+        cache.delete(session_index_key(user.pk))
+        return ended
     ended = 0
     sessions = store_class.get_model_class().objects.filter(expire_date__gt=timezone.now())
     for session in sessions.iterator():

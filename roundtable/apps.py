@@ -13,9 +13,12 @@ class RoundtableConfig(AppConfig):
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="roundtable.sync_roles")
 
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
-        from .signals import end_sessions_of_deactivated
+        from .signals import end_sessions_of_deactivated, remember_session
+
+        user_logged_in.connect(remember_session, dispatch_uid="roundtable.remember_session")
 
         pre_save.connect(
             end_sessions_of_deactivated,

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "template_partials",
     "bootstrap_italia_template",
@@ -185,6 +186,16 @@ else:
             "LOCATION": "roundtable_cache",
         }
     }
+
+# Sessions live with the cache: in Redis when REDIS_URL is set (every instance of the portal
+# sees the same sessions, and nothing is written to the database per request), in the database
+# otherwise. roundtable.signals keeps, per user, the keys of their sessions in the cache so that
+# deactivating a user can still end them at once.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
 
 # /healthz checks the cache too when it is a service of its own (Redis).
 HEALTHZ_CHECKS_CACHE = bool(os.environ.get("REDIS_URL"))

@@ -1,8 +1,10 @@
 """Settings, health check, error pages and the demo data command."""
 
 import os
+import socket
 import subprocess
 import sys
+import uuid
 from io import StringIO
 from unittest import mock
 
@@ -238,3 +240,75 @@ def test_the_health_check_log_line_reads_no_session(client, caplog, django_asser
         client.get("/healthz")
     [line] = [r.getMessage() for r in caplog.records if r.name == "roundtable.requests"]
     assert '"user": null' in line
+
+
+REDIS_TEST_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/9",
+        "KEY_PREFIX": f"tests-{uuid.uuid4().hex}",
+        "OPTIONS": {"socket_connect_timeout": 2},
+    }
+}
+
+
+def _redis_available() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return os.environ.get("CI") == "true"  # under CI a missing Redis is a failure
+    return True
+
+
+@pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.django_db
+def test_with_redis_sessions_live_in_the_cache_and_deactivating_still_ends_them(settings, client):
+    from django.contrib.sessions.models import Session
+
+    from .factories import UserFactory
+
+    settings.CACHES = REDIS_TEST_CACHE
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    user = UserFactory(email="redis-uscente@example.org")
+    other = UserFactory(email="redis-resta@example.org")
+    client.force_login(user)
+    second_browser = type(client)()
+    second_browser.force_login(user)
+    other_client = type(client)()
+    other_client.force_login(other)
+    assert client.get("/profilo/").status_code == 200
+    assert Session.objects.count() == 0  # nothing written to the database
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()  # reactivated: the old sessions must not come back
+    assert client.get("/profilo/").status_code == 302
+    assert second_browser.get("/profilo/").status_code == 302
+    assert other_client.get("/profilo/").status_code == 200
+
+
+def test_redis_url_puts_the_cache_and_the_sessions_in_redis():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE)"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    base["DJANGO_SETTINGS_MODULE"] = "roundtable.settings"
+    with_redis = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert with_redis == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cache",
+    ]
+    without = subprocess.run(
+        [sys.executable, "-c", code], env=base, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert without == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.contrib.sessions.backends.db",
+    ]
