@@ -26,18 +26,35 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
+#: The years a meeting may be typed in: a time outside them is a typing mistake, and one at the
+#: edge of the calendar (year 1 or 9999) cannot even be converted from Italian time to UTC.
+PLAUSIBLE_YEARS = range(2000, 2100)
+
+
+class MeetingTimeField(forms.DateTimeField):
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is not None and moment.year not in PLAUSIBLE_YEARS:
+            raise forms.ValidationError(
+                _("Give a date between the years %(first)d and %(last)d."),
+                code="implausible_year",
+                params={"first": PLAUSIBLE_YEARS[0], "last": PLAUSIBLE_YEARS[-1]},
+            )
+        return moment
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
         help_text=_("For example: “Round Table of spring — school transport”."),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = MeetingTimeField(
         label=_("Starts"),
         widget=DateTimeLocalInput,
         help_text=_("Date and time, Italian time."),
     )
-    ends_at = forms.DateTimeField(
+    ends_at = MeetingTimeField(
         label=_("Ends"),
         widget=DateTimeLocalInput,
         help_text=_("Date and time, Italian time; after the start."),

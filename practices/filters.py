@@ -190,10 +190,14 @@ class CatalogueFilterForm(forms.Form):
 def _municipalities() -> list[tuple[str, list[tuple[str, str]]]]:
     """The municipalities grouped by zone (an <optgroup> each), by ISTAT code."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for municipality in Municipality.objects.select_related("zone").order_by(
+    # Plain values, not model instances: building 312 municipalities and their zones was half
+    # the cost of the catalogue's form on every logged-in request (visitors get a cached page).
+    rows = Municipality.objects.order_by(
         F("zone__number").asc(nulls_last=True), "name"
-    ):
-        zone = municipality.zone
-        label = str(zone) if zone else str(_("Not assigned to a zone"))
-        groups.setdefault(label, []).append((municipality.istat_code, municipality.name))
+    ).values_list("istat_code", "name", "zone__number", "zone__name")
+    unassigned = str(_("Not assigned to a zone"))
+    for istat_code, name, zone_number, zone_name in rows:
+        # The zone's label as str(Zone) writes it.
+        label = f"{zone_number}. {zone_name}" if zone_number is not None else unassigned
+        groups.setdefault(label, []).append((istat_code, name))
     return list(groups.items())

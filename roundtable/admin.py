@@ -1,6 +1,7 @@
 """The user admin: memberships inline, and an action that invites new users by e-mail; the
 account deletion requests, read-only (staff decide them on the portal's page)."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -9,6 +10,7 @@ from django.utils.translation import ngettext
 
 from zones.models import Membership
 
+from .audit import AuditEvent
 from .invitations import send_invitation
 from .models import AccountDeletionRequest
 
@@ -104,4 +106,52 @@ class AccountDeletionRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The security audit log, for administrators only, read-only: events are written by
+    roundtable.audit and deleted only by ``manage.py prune_audit_log``."""
+
+    list_display = ["at", "kind", "user", "actor", "identifier", "ip_address"]
+    list_filter = ["kind", "at"]
+    list_select_related = ["user", "actor"]
+    search_fields = ["user__email", "identifier", "actor__email"]
+    date_hierarchy = "at"
+    fields = ["at", "kind", "user", "actor", "identifier", "ip_address", "detail"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# allauth's own admin for authenticators shows their data, the TOTP secret and the recovery
+# codes' seed included. Administrators need only see who has which method and delete one (a
+# lost phone: the audit log records it); the secret never leaves the database.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

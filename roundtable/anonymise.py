@@ -16,6 +16,8 @@ Erased (personal only, of no use to anyone else):
 - ``zones.Notification.user``, ``zones.NotificationPreference.user``: the user's notices and
   their e-mail preference; deleted.
 - ``meetings.CalendarFeed.user``: the secret address of their calendar; deleted.
+- ``mfa.Authenticator.user``: their two-step verification (app secret, recovery codes);
+  deleted.
 - ``auth.User.groups``, ``auth.User.user_permissions``: cleared.
 - Sessions (no foreign key: the user's id sits in each session's data): every session of the
   user is deleted, so a browser still logged in is logged out on its next request. With
@@ -46,6 +48,9 @@ Kept, pointing to the emptied account (the zone's and the Round Table's record):
   the notice's language.
 - ``roundtable.AccountDeletionRequest.user`` / ``decided_by``: the record of the erasure and
   of the decisions the user took as staff. The reason the user gave is erased.
+- ``roundtable.AuditEvent.user`` / ``actor``: the security audit log (log-ins, role changes),
+  kept until its retention period ends; a failed log-in's attempted identifier that was the
+  old address or username is emptied.
 
 Free text that institutions wrote is kept as written: the attendance register's names
 (``Invitation.attendees``, ``substitute``), a practice's contact person, the minutes. They are
@@ -56,6 +61,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -68,6 +74,7 @@ from meetings.models import CalendarFeed
 from zones.models import Membership, Notification, NotificationPreference
 from zones.people import former_user_email, former_username
 
+from .audit import AuditEvent
 from .models import AccountDeletionRequest
 
 # Every relation to the user model, as "app_label.Model.field", and what anonymise_user does
@@ -77,6 +84,7 @@ ERASED = {
     "zones.Notification.user",
     "zones.NotificationPreference.user",
     "meetings.CalendarFeed.user",
+    "mfa.Authenticator.user",
 }
 ENDED = {"zones.Membership.user"}
 KEPT = {
@@ -97,6 +105,8 @@ KEPT = {
     "meetings.ActionUpdate.author",
     "roundtable.AccountDeletionRequest.user",
     "roundtable.AccountDeletionRequest.decided_by",
+    "roundtable.AuditEvent.user",
+    "roundtable.AuditEvent.actor",
 }
 # django-simple-history's copies of the relations above, and who made each change: kept.
 KEPT_IN_HISTORY = {
@@ -125,6 +135,7 @@ def anonymise_user(user, *, by) -> None:
         _rename_admin_log(user)
         _scrub_texts(old)
         AccountDeletionRequest.objects.filter(user=user).update(reason="")
+        _scrub_audit_log(old)
         end_sessions(user)
         LogEntry.objects.log_actions(
             user_id=by.pk,
@@ -170,6 +181,13 @@ def _delete_personal_rows(user) -> None:
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+
+
+def _scrub_audit_log(old: list[str]) -> None:
+    """The audit log's failed log-ins keep the address that was tried: not the old one."""
+    if old:
+        AuditEvent.objects.filter(identifier__in=old).update(identifier="")
 
 
 def _rename_admin_log(user) -> None:

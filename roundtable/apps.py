@@ -25,3 +25,9 @@ class RoundtableConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="roundtable.end_sessions_of_deactivated",
         )
+
+        from . import audit, mfa, page_cache
+
+        audit.connect()
+        mfa.connect()
+        page_cache.connect()

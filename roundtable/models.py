@@ -77,3 +77,7 @@ class AccountDeletionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_status_display()}"
+
+
+# The security audit log lives with its receivers; imported here so Django finds the model.
+from .audit import AuditEvent  # noqa: E402, F401

@@ -14,7 +14,10 @@ practices/, meetings/) and the change histories that record the user as author:
 - django-simple-history: ``history_user`` of the practices, transfers, meetings, minutes,
   decisions and action items the user changed;
 - allauth: ``EmailAddress.user`` (the addresses the log-in knows);
-- roundtable: ``AccountDeletionRequest.user`` (the user's requests; who decided stays out).
+- roundtable: ``AccountDeletionRequest.user`` (the user's requests; who decided stays out),
+  ``AuditEvent.user`` (the security events about the account; who did it stays out, only
+  whether it was the user themselves);
+- allauth.mfa: ``Authenticator.user`` (the kinds set up and when; never a secret or a code).
 
 Each relation is one query, whatever the amount of data. Only the user's own words and the
 identifiers of what they acted on are written out: never another user's name, e-mail or text
@@ -241,6 +244,8 @@ def personal_data(user) -> dict:
         "changes": _changes(user),
         "e-mail_addresses": _email_addresses(user),
         "deletion_requests": _deletion_requests(user),
+        "two_step_verification": _authenticators(user),
+        "security_events": _audit_events(user),
     }
 
 
@@ -259,4 +264,31 @@ def _deletion_requests(user) -> list[dict]:
         AccountDeletionRequest.objects.filter(user=user)
         .order_by("requested_at")
         .values("requested_at", "reason", "status", "decided_at", "decline_reason")
+    )
+
+
+def _authenticators(user) -> list[dict]:
+    """The two-step verification methods set up: their kind and dates, never the secret."""
+    from allauth.mfa.models import Authenticator
+
+    return list(
+        Authenticator.objects.filter(user=user)
+        .order_by("created_at")
+        .values("type", "created_at", "last_used_at")
+    )
+
+
+def _audit_events(user) -> list[dict]:
+    """The security log's events about the user (log-ins, password and role changes)."""
+    from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+    from .audit import AuditEvent
+
+    yourself = ExpressionWrapper(Q(actor_id=F("user_id")), output_field=BooleanField())
+
+    return list(
+        AuditEvent.objects.filter(user=user)
+        .order_by("at", "pk")
+        .annotate(by_yourself=yourself)
+        .values("at", "kind", "ip_address", "identifier", "detail", "by_yourself")
     )

@@ -84,8 +84,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff and administrators without two-step verification are sent to set it up (after
+    # AccountMiddleware, so that the user is known).
+    "roundtable.mfa.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: serves a visitor's public pages from the cache (roundtable.page_cache).
+    "roundtable.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 # --- HTTP security ----------------------------------------------------------------------------
@@ -110,6 +115,10 @@ if HTTPS:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "not preloaded": a choice, see above
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# The visitor's address (login rate limits per address, the audit log): behind N proxies that
+# append to X-Forwarded-For, DJANGO_TRUSTED_PROXY_COUNT=N; otherwise every visitor would share
+# the proxy's address, and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -200,6 +209,10 @@ SESSION_ENGINE = (
 # /healthz checks the cache too when it is a service of its own (Redis).
 HEALTHZ_CHECKS_CACHE = bool(os.environ.get("REDIS_URL"))
 
+# Visitors' public pages are kept in the cache this many seconds at most (roundtable.page_cache:
+# any change of data starts afresh); 0 turns it off, as in development and tests by default.
+PAGE_CACHE_SECONDS = int(os.environ.get("ROUNDTABLE_PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
+
 # Background work (e-mails): run at once in development and tests; with DJANGO_TASKS=db the
 # tasks are queued in the database and run by `manage.py db_worker` (see the README).
 if os.environ.get("DJANGO_TASKS", "immediate" if DEBUG else "db") == "db":
@@ -236,6 +249,17 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
+# Two-step verification (allauth.mfa): an authenticator app (TOTP) with recovery codes, no
+# security keys. Required for the metropolitan staff, admin users and administrators
+# (roundtable.mfa). MFA_TOTP_ISSUER, the name the app shows, is the portal's, below.
+MFA_ADAPTER = "roundtable.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_REQUIRED_FOR_STAFF = True
+
+# The security audit log (roundtable.audit): events older than this are deleted by
+# `manage.py prune_audit_log`, run daily.
+AUDIT_LOG_RETENTION_DAYS = int(os.environ.get("DJANGO_AUDIT_RETENTION_DAYS", "365"))
+
 # Internationalisation: Italian first, English available; Rome's time zone.
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
@@ -262,10 +286,32 @@ WHITENOISE_USE_FINDERS = DEBUG
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploads are read and written through the storage API only, so they may live on a disk shared
+# by every instance (DJANGO_MEDIA_ROOT) or, with DJANGO_STORAGE=s3, in an S3-compatible bucket
+# (install the optional extra: pip install '.[s3]'). The bucket stays private: files are served
+# by the attachment view, which checks who may see them.
+DJANGO_STORAGE = os.environ.get("DJANGO_STORAGE", "filesystem").strip().lower() or "filesystem"
+if DJANGO_STORAGE == "s3":
+    AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Read by django-storages; unset keys fall back to boto3's own chain (instance roles).
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # MinIO, other clouds
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "")  # a folder inside the bucket
+    AWS_DEFAULT_ACL = None  # the bucket's own (private) policy, never public-read
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = False  # generated names; never replace another file silently
+elif DJANGO_STORAGE != "filesystem":
+    raise ImproperlyConfigured("DJANGO_STORAGE is 'filesystem' (the default) or 's3'.")
 # Attachments are served through a view that checks who may see the practice, never directly.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
-# E-mail: printed on the console in development, SMTP when a host is given.
+# E-mail: printed on the console in development, SMTP when a host is given, files in a folder
+# with DJANGO_EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -275,6 +321,10 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
     EMAIL_TIMEOUT = 10
+elif os.environ.get("DJANGO_EMAIL_FILE_PATH"):
+    # One file per message in a folder: staging, and the scale-out test.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["DJANGO_EMAIL_FILE_PATH"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get(
@@ -292,6 +342,8 @@ ORGANISATION = {
     # the open data catalogue (DCAT-AP_IT); empty when unknown.
     "ipa_code": os.environ.get("ROUNDTABLE_ORG_IPA_CODE", ""),
 }
+# The name an authenticator app shows next to the account's codes.
+MFA_TOTP_ISSUER = ORGANISATION["portal_name"]
 # A meeting's quorum: "majority" (more than half of the zones present) or a number of zones.
 ROUNDTABLE_QUORUM = os.environ.get("ROUNDTABLE_QUORUM", "majority")
 if ROUNDTABLE_QUORUM != "majority" and not (

@@ -8,7 +8,8 @@ from django.conf import settings
 from roundtable.roles import staff_group
 from zones.territory import load_directory
 
-from .factories import MembershipFactory, UserFactory
+from .factories import MembershipFactory, UserFactory, give_totp
+from .template_strict import strict_templates  # noqa: F401  (autouse: strict templates)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,6 +49,43 @@ def staff_client(client, staff_user):
 def spokesperson_client(client, spokesperson):
     client.force_login(spokesperson)
     return client
+
+
+@pytest.fixture(autouse=True)
+def staff_have_two_step_verification():
+    """Staff, admin users and administrators must use two-step verification (roundtable.mfa,
+    on in tests as everywhere): every user who becomes one, however a test makes them (a
+    factory, a group added, pytest-django's ``admin_user``), gets an authenticator app at once,
+    as if they had set it up (``factories.TOTP_SECRET``). Tests of the requirement itself take
+    it away (``Authenticator.objects.filter(user=...).delete()``)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_save
+
+    from roundtable.mfa import mfa_required
+
+    user_model = get_user_model()
+
+    def equip(user_pk) -> None:
+        # A fresh copy: asking the test's own instance would cache its permissions on it.
+        user = user_model._default_manager.filter(pk=user_pk).first()
+        if user is not None and mfa_required(user):
+            give_totp(user)
+
+    def on_save(sender, instance, update_fields=None, **kwargs):
+        # Not for a log-in's last_login: a test that took the app away keeps it away.
+        if update_fields is None or {"is_staff", "is_superuser"} & set(update_fields):
+            equip(instance.pk)
+
+    def on_groups(sender, instance, action, reverse, pk_set, **kwargs):
+        if action == "post_add":
+            for pk in pk_set if reverse else [instance.pk]:
+                equip(pk)
+
+    post_save.connect(on_save, sender=user_model, dispatch_uid="tests.equip_staff")
+    m2m_changed.connect(on_groups, sender=user_model.groups.through, dispatch_uid="tests.equip")
+    yield
+    post_save.disconnect(sender=user_model, dispatch_uid="tests.equip_staff")
+    m2m_changed.disconnect(sender=user_model.groups.through, dispatch_uid="tests.equip")
 
 
 @pytest.fixture(autouse=True)

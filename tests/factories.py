@@ -97,3 +97,30 @@ class CommentFactory(factory.django.DjangoModelFactory):
     practice = factory.SubFactory(PracticeFactory, status="published")
     author = factory.SubFactory(UserFactory)
     body = "Un commento utile."
+
+
+# --- Two-step verification --------------------------------------------------------------------
+# Staff and administrators must use an authenticator app (roundtable.mfa); tests give them one
+# with this known secret (tests/conftest.py does it as soon as a user becomes staff), so that a
+# test can compute the code the app would show.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_totp(user, secret: str = TOTP_SECRET):
+    """An active authenticator app for ``user`` (none added if they have one)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TOTP_SECRET, offset: int = 0) -> str:
+    """The code an authenticator app shows now (``offset`` periods later or earlier)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD + offset
+    return format_hotp_value(hotp_value(secret, counter))

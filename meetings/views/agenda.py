@@ -115,6 +115,8 @@ def detail_context(request, meeting) -> dict:
         "agenda_can_arrange": staff and scheduled,
         "agenda_can_propose": scheduled and (staff or bool(zones)),
         "proposals": _proposals(meeting, staff=staff, zones=zones),
+        # The live status line is empty on the page; a move fills it (see item_move).
+        "agenda_status": "",
     }
 
 

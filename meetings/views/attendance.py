@@ -53,7 +53,12 @@ def attendance_sheet(request, number: int):
     status, error = 200, ""
     if request.method == "POST":
         forms = attendance_forms(invitations, request.POST)
-        if all([form.is_valid() for form in forms]):
+        # A row missing from the data (a truncated post, a body that is not a form) would be
+        # saved as "not recorded", erasing what the sheet held: refuse the sheet instead.
+        if any(form.add_prefix("attendance") not in request.POST for form in forms):
+            error = _("The sheet arrived incomplete: nothing was recorded. Reload the page.")
+            forms = attendance_forms(invitations)
+        elif all([form.is_valid() for form in forms]):
             try:
                 _save(forms, request.user)
             except services.MeetingError as refusal:

@@ -136,6 +136,26 @@ def live_staff(transactional_db):
 
 
 @pytest.fixture
+def live_staff_without_mfa(transactional_db):
+    """A member of the staff who has not set up two-step verification yet (every other staff
+    user of the tests has: tests/conftest.py gives them an authenticator app)."""
+    from allauth.mfa.models import Authenticator
+
+    user = UserFactory(email="nuovo.staff@example.org", first_name="Nadia", last_name="Nuova")
+    user.groups.add(staff_group())
+    Authenticator.objects.filter(user=user).delete()
+    return user
+
+
+@pytest.fixture
+def live_recovery_codes(live_staff) -> None:
+    """The staff member's recovery codes, made as setting up the authenticator app makes them."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(live_staff)
+
+
+@pytest.fixture
 def unassigned_municipality(live_territory):
     """A municipality with no zone, so the pages that list them have something to show."""
     return MunicipalityFactory(name="Comune senza zona", zone=None, zone_evidence="")

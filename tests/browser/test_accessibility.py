@@ -152,6 +152,33 @@ def show_proposals_to_review(page: Page) -> None:
     expect(page.locator("#agenda-list button[id^=move-]")).to_have_count(2)
 
 
+def confirm_password(page: Page) -> None:
+    """allauth asks for the password again before two-step verification is changed."""
+    from tests.factories import PASSWORD
+
+    expect(page).to_have_url(re.compile(r"/account/reauthenticate/"))
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/account/reauthenticate/"))
+
+
+def log_in_to_the_code(page: Page) -> None:
+    """Log in as staff with the password: the second step asks for the app's code."""
+    from tests.factories import PASSWORD
+
+    page.locator("#id_login").fill("staff@example.org")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/account/2fa/authenticate/$"))
+
+
+def enter_a_wrong_code(page: Page) -> None:
+    log_in_to_the_code(page)
+    page.locator("#id_code").fill("000000")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#id_code_error")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Visit:
     path: str
@@ -432,6 +459,33 @@ PAGES = {
     "password-reset": Visit("/account/password/reset/"),
     "password-reset-sent": Visit("/account/password/reset/", then=ask_password_reset),
     "signup-closed": Visit("/account/signup/"),
+    # Two-step verification (allauth.mfa in the portal's templates): required of staff.
+    "mfa-index": Visit("/account/2fa/", user="live_staff", fixtures=("live_recovery_codes",)),
+    "mfa-required": Visit("/account/2fa/", user="live_staff_without_mfa"),
+    "mfa-reauthenticate-password": Visit("/account/2fa/totp/activate/", user="live_spokesperson"),
+    "mfa-activate": Visit(
+        "/account/2fa/totp/activate/", user="live_spokesperson", then=confirm_password
+    ),
+    "mfa-activate-required": Visit(
+        "/account/2fa/totp/activate/", user="live_staff_without_mfa", then=confirm_password
+    ),
+    "mfa-deactivate-refused": Visit(
+        "/account/2fa/totp/deactivate/", user="live_staff", then=confirm_password
+    ),
+    "mfa-recovery-codes": Visit(
+        "/account/2fa/recovery-codes/", user="live_staff", fixtures=("live_recovery_codes",)
+    ),
+    "mfa-recovery-codes-generate": Visit(
+        "/account/2fa/recovery-codes/generate/",
+        user="live_staff",
+        fixtures=("live_recovery_codes",),
+        then=confirm_password,
+    ),
+    "mfa-log-in-code": Visit("/account/login/", fixtures=("live_staff",), then=log_in_to_the_code),
+    "mfa-log-in-wrong-code": Visit(
+        "/account/login/", fixtures=("live_staff",), then=enter_a_wrong_code
+    ),
+    "mfa-reauthenticate": Visit("/account/2fa/reauthenticate/", user="live_staff"),
     "404": Visit("/pagina-che-non-esiste/", status=404),
     "403": Visit("/zone/non-assegnati/", status=403, user="live_spokesperson"),
 }
@@ -444,6 +498,7 @@ ALSO_IN_ENGLISH = [
     "zones-staff",
     "zone-evidence-staff",
     "login-failed",
+    "mfa-activate-required",
     "403",
     "practice-staff",
 ]

@@ -31,6 +31,7 @@ from meetings.models import (
 from practices.models import Practice
 from roundtable import demo_meetings_content as content
 from roundtable import demo_practices
+from tests.factories import give_totp
 from zones.models import Membership, Notification
 from zones.territory import load_directory
 
@@ -231,7 +232,9 @@ def test_only_the_meetings_to_come_notified_the_zones_and_no_mail_is_waiting(see
 
 @pytest.mark.django_db
 def test_the_seeded_meetings_show_in_the_portal(seeded, client):
-    client.force_login(get_user_model().objects.get(email="staff@example.org"))
+    staff = get_user_model().objects.get(email="staff@example.org")
+    give_totp(staff)  # the demo staff set up two-step verification at their first log-in
+    client.force_login(staff)
     last = past_meetings()[-1]
     page = client.get(last.get_absolute_url(), **EN)
     assert page.status_code == 200

@@ -64,6 +64,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for email, role in logins:
             self.stdout.write(f"  {email:<34} {role}")
+        # Two-step verification is required of them (roundtable.mfa); no secret is seeded, so
+        # that a demo never ships a code anyone could compute.
+        self.stdout.write(
+            "  At their first log-in the administrator and the staff are asked to set up "
+            "two-step verification: have an authenticator app ready (FreeOTP, Google or "
+            "Microsoft Authenticator)."
+        )
         self.stdout.write("")
         self.stdout.write(
             f"Demo content: {Practice.objects.count()} practices, "
