@@ -3,7 +3,7 @@ these predicates; a refused request is a 403, or a 404 where the practice is not
 
 from __future__ import annotations
 
-from zones.permissions import is_spokesperson, is_staff_member, zones_of
+from zones.permissions import is_spokesperson, is_staff_member, speaks_for_a_zone, zones_of
 
 from .models import Comment, Practice, Transfer
 
@@ -24,7 +24,7 @@ def can_create_practice(user, zone=None) -> bool:
     if is_staff_member(user):
         return True
     if zone is None:
-        return zones_of(user).exists()
+        return speaks_for_a_zone(user)
     return is_spokesperson(user, zone)
 
 

@@ -26,8 +26,9 @@ class RoundtableConfig(AppConfig):
             dispatch_uid="roundtable.end_sessions_of_deactivated",
         )
 
-        from . import audit, mfa, page_cache
+        from . import audit, mfa, page_cache, permissions_cache
 
         audit.connect()
         mfa.connect()
         page_cache.connect()
+        permissions_cache.connect()

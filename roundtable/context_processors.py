@@ -15,13 +15,13 @@ def navigation(request):
 
     def flags():
         from practices.permissions import can_moderate
-        from zones.permissions import is_staff_member, zones_of
+        from zones.permissions import is_staff_member, speaks_for_a_zone
 
         user = request.user
         staff = is_staff_member(user)
         return {
             "moderate": can_moderate(user),
-            "my_zone": staff or zones_of(user).exists(),
+            "my_zone": staff or speaks_for_a_zone(user),
             "deletion_requests": staff,
         }
 

@@ -221,7 +221,11 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # With Redis, each user's permissions are kept there between requests instead of being
+    # read from the database on every page (roundtable.permissions_cache).
+    "roundtable.permissions_cache.CachedPermissionsBackend"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,6 @@
 """What keeps a logged-in user's pages fast at scale (see ``make bench``), checked by what the
 database is asked: the spokesperson's catalogue no longer carries the "published OR own zone"
-condition (an OR that made PostgreSQL scan every practice to count the page), and the
+condition (an OR that could make PostgreSQL scan every practice to count the page), and the
 dashboard's counts of the practices created in a period have an index to read."""
 
 import pytest
@@ -74,3 +74,15 @@ def test_practices_created_in_a_period_have_an_index():
     index = constraints.get("practice_created_in_zone")
     assert index is not None and index["index"]
     assert index["columns"] == ["created_at", "zone_id", "id"]
+
+
+@pytest.mark.django_db
+def test_catalogue_asks_once_whether_the_user_speaks_for_a_zone(spokesperson_client):
+    """The header ("My zone") and the page ("New practice") both ask: one query answers both."""
+    with CaptureQueriesContext(connection) as queries:
+        response = spokesperson_client.get(URL)
+
+    assert response.status_code == 200
+    assert response.context["can_create"]
+    membership = [q["sql"] for q in queries.captured_queries if "zones_membership" in q["sql"]]
+    assert len(membership) == 1

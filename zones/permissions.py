@@ -20,6 +20,17 @@ def zones_of(user) -> QuerySet[Zone]:
     return Zone.objects.filter(pk__in=Membership.objects.current().filter(user=user).values("zone"))
 
 
+def speaks_for_a_zone(user) -> bool:
+    """Whether ``zones_of(user)`` has any zone. One query, remembered on the user object for
+    the rest of the request (the header and the page both ask)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    known = getattr(user, "_roundtable_speaks_for_a_zone", None)
+    if known is None:
+        known = user._roundtable_speaks_for_a_zone = zones_of(user).exists()
+    return known
+
+
 def is_spokesperson(user, zone: Zone | None = None) -> bool:
     """A user with a membership in force, of ``zone`` when one is given."""
     if not (user and user.is_authenticated and user.is_active):
