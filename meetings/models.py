@@ -140,6 +140,14 @@ class AgendaItem(models.Model):
         null=True,
         blank=True,
     )
+    consultation = models.ForeignKey(
+        "plans.Consultation",
+        verbose_name=_("consultation on the Strategic Plan"),
+        related_name="agenda_items",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
     )
@@ -326,6 +334,19 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True
     )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    # The Strategic Plan's axes (plans app), and a strategy or action where known.
+    axes = models.ManyToManyField(
+        "plans.Axis",
+        verbose_name=_("axes of the Strategic Plan"),
+        related_name="decisions",
+        blank=True,
+    )
+    plan_strategies = models.ManyToManyField(
+        "plans.Strategy", verbose_name=_("strategies"), related_name="decisions", blank=True
+    )
+    plan_actions = models.ManyToManyField(
+        "plans.Action", verbose_name=_("actions of the plan"), related_name="decisions", blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -399,6 +420,22 @@ class ActionItem(models.Model):
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The Strategic Plan's axes (plans app), and a strategy or action where known.
+    axes = models.ManyToManyField(
+        "plans.Axis",
+        verbose_name=_("axes of the Strategic Plan"),
+        related_name="action_items",
+        blank=True,
+    )
+    plan_strategies = models.ManyToManyField(
+        "plans.Strategy", verbose_name=_("strategies"), related_name="action_items", blank=True
+    )
+    plan_actions = models.ManyToManyField(
+        "plans.Action",
+        verbose_name=_("actions of the plan"),
+        related_name="action_items",
+        blank=True,
+    )
 
     objects = ActionItemQuerySet.as_manager()
     history = HistoricalRecords()

@@ -107,7 +107,22 @@ class Practice(models.Model):
     resources_needed = models.TextField(_("resources needed"), blank=True)
     evidence_of_success = models.TextField(_("evidence of success"), blank=True)
     potential_for_transfer = models.TextField(_("potential for learning or transfer"), blank=True)
+    difficulties = models.TextField(_("difficulties encountered"), blank=True)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    # The Strategic Plan (plans app): axes of the plan in force, and a strategy or an action of
+    # it where known (practices.plan_tags keeps the three consistent).
+    axes = models.ManyToManyField(
+        "plans.Axis",
+        verbose_name=_("axes of the Strategic Plan"),
+        related_name="practices",
+        blank=True,
+    )
+    plan_strategies = models.ManyToManyField(
+        "plans.Strategy", verbose_name=_("strategies"), related_name="practices", blank=True
+    )
+    plan_actions = models.ManyToManyField(
+        "plans.Action", verbose_name=_("actions of the plan"), related_name="practices", blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
@@ -163,10 +178,13 @@ class Practice(models.Model):
             models.Index(fields=["status", "zone"]),
             # The catalogue's "newest first" order (practices.filters.NEWEST_FIRST), column for
             # column, so that a page of it is read from the index instead of sorting every
-            # published practice (nulls last: a draft has no publication date).
+            # published practice (nulls last: a draft has no publication date). On PostgreSQL
+            # the index holds published_at DESC NULLS LAST (migrations 0004 and 0006); it is
+            # declared here without NULLS LAST, which SQLite refuses each time it rebuilds the
+            # table for a new column (its NULLs sort last when descending anyway).
             models.Index(
                 F("status"),
-                F("published_at").desc(nulls_last=True),
+                F("published_at").desc(),
                 F("created_at").desc(),
                 F("id").desc(),
                 name="practice_newest_first",
@@ -205,6 +223,7 @@ class Practice(models.Model):
             self.resources_needed,
             self.evidence_of_success,
             self.potential_for_transfer,
+            self.difficulties,
             self.contact_person,
         ]
         if self.pk:
@@ -418,3 +437,45 @@ class TransferStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer}: {self.get_stage_display()} ({self.on})"
+
+
+class ExpertOpinion(models.Model):
+    """An expert's assessment of a published practice, as the European policy-learning platforms
+    publish beside a good practice: shown to logged-in users; visitors see that one exists."""
+
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("practice"),
+        related_name="expert_opinions",
+        on_delete=models.CASCADE,
+    )
+    assessment = models.TextField(_("assessment"), max_length=20000)
+    strengths = models.TextField(_("strengths"), blank=True, max_length=10000)
+    conditions_for_transfer = models.TextField(
+        _("conditions for transfer"), blank=True, max_length=10000
+    )
+    given_on = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        related_name="expert_opinions",
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("expert opinion")
+        verbose_name_plural = _("expert opinions")
+        permissions = [("give_expert_opinion", _("Can write expert opinions on practices"))]
+
+    def __str__(self) -> str:
+        return f"{self.practice}: {self.given_on}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.practice.get_absolute_url()}#expert-opinion-{self.pk}"

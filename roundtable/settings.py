@@ -63,8 +63,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
-    # Our apps, in their dependency order: zones <- practices <- meetings <- roundtable.
+    # Our apps, in their dependency order: zones <- plans <- practices <- meetings <- roundtable.
     "zones",
+    "plans",
     "practices",
     "meetings",
     "roundtable",
@@ -345,6 +346,10 @@ ORGANISATION = {
     # The publisher's code in the Italian register of public administrations (IPA), named in
     # the open data catalogue (DCAT-AP_IT); empty when unknown.
     "ipa_code": os.environ.get("ROUNDTABLE_ORG_IPA_CODE", ""),
+    # Where the instance is, as a good-practice record states it (practices.record): the
+    # region's name and the territory's NUTS code (Eurostat NUTS 2021; ITC11 is Torino).
+    "region": os.environ.get("ROUNDTABLE_REGION", "Piemonte"),
+    "nuts_code": os.environ.get("ROUNDTABLE_NUTS_CODE", "ITC11"),
 }
 # The name an authenticator app shows next to the account's codes.
 MFA_TOTP_ISSUER = ORGANISATION["portal_name"]
