@@ -51,6 +51,7 @@ urlpatterns = [
     path("zone/", include("zones.urls")),
     path("pratiche/", include("practices.urls")),
     path("riunioni/", include("meetings.urls")),
+    path("piano-strategico/", include("plans.urls")),
     path("profilo/", account_views.account_profile, name="account-profile"),
     path("profilo/dati.json", account_views.account_data, name="account-data"),
     path("profilo/", include("roundtable.urls_privacy")),
