@@ -32,6 +32,7 @@ run: $(STAMP)
 	$(PY) manage.py createcachetable
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territory
+	$(PY) manage.py load_plan data/strategic-plan/axes.csv --in-force PSM-2024-2026 --superseded PSM-2021-2023
 	$(PY) manage.py seed_demo
 	@echo "Serving the portal on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000

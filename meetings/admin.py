@@ -38,6 +38,11 @@ class InvitationInline(admin.TabularInline):
         return False
 
 
+# The Strategic Plan's tags are chosen on the portal, where plans.tagging keeps them to the plan
+# in force and consistent (a strategy brings its axis): shown here, not edited.
+PLAN_TAGS = ["axes", "plan_strategies", "plan_actions"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -89,7 +94,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "agenda_item__title"]
     raw_id_fields = ["agenda_item"]
     # The counts are checked against the zones present when the decision is recorded.
-    readonly_fields = ["method", "votes_for", "votes_against", "abstentions"]
+    readonly_fields = ["method", "votes_for", "votes_against", "abstentions", *PLAN_TAGS]
 
     def has_add_permission(self, request):
         return False
@@ -114,7 +119,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["zones"]
     raw_id_fields = ["decision"]
     autocomplete_fields = ["practice"]
-    readonly_fields = ["status", "drop_reason", "completed_at"]
+    readonly_fields = ["status", "drop_reason", "completed_at", *PLAN_TAGS]
     inlines = [ActionUpdateInline]
 
 

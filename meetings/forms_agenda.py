@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plans.models import Consultation
 from practices.models import Practice
 from zones.models import Zone
 
@@ -23,6 +24,11 @@ AS = AgendaItem.Status
 class PracticeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, practice: Practice) -> str:
         return f"{practice.title} ({practice.zone})"
+
+
+class ConsultationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, consultation: Consultation) -> str:
+        return f"{consultation.title} ({consultation.plan.code})"
 
 
 class AgendaItemForm(forms.Form):
@@ -53,12 +59,23 @@ class AgendaItemForm(forms.Form):
         empty_label=_("No practice"),
         help_text=_("A published practice of the catalogue the item is about, if any."),
     )
+    consultation = ConsultationChoiceField(
+        label=_("Consultation on the Strategic Plan"),
+        required=False,
+        queryset=Consultation.objects.none(),
+        empty_label=_("No consultation"),
+        help_text=_(
+            "The zones' consultation on a revision of the plan that the item discusses, if any: "
+            "the consultation's page shows the meeting and the decisions recorded on the item."
+        ),
+    )
     zone = forms.ModelChoiceField(label=_("For the zone"), queryset=Zone.objects.none())
 
-    def __init__(self, *args, zones=None, zone_required=True, practice=None, **kwargs):
+    def __init__(self, *args, zones=None, zone_required=True, practice=None, staff=False, **kwargs):
         """``zones``: the zones the user may propose for (None: the item's zone is not asked,
         as when changing an item). A single zone that must be given is fixed, not asked.
-        ``practice``: the item's current practice, kept on offer even if no longer published."""
+        ``practice``: the item's current practice, kept on offer even if no longer published.
+        ``staff``: only the staff link a consultation (the field is left out for the others)."""
         super().__init__(*args, **kwargs)
         published = Practice.objects.published()
         if practice is not None:
@@ -66,6 +83,12 @@ class AgendaItemForm(forms.Form):
         self.fields["practice"].queryset = published.select_related("zone").order_by(
             "zone__number", "title"
         )
+        if staff:
+            self.fields["consultation"].queryset = Consultation.objects.select_related(
+                "plan"
+            ).order_by("-deadline", "-pk")
+        else:
+            del self.fields["consultation"]
         self.fixed_zone = None
         zones = list(zones) if zones is not None else None
         if zones is None:
@@ -90,6 +113,8 @@ class AgendaItemForm(forms.Form):
     def item_fields(self) -> dict:
         fields = {name: self.cleaned_data[name] for name in ITEM_FIELDS}
         fields["planned_minutes"] = fields["planned_minutes"] or None
+        if "consultation" in self.fields:
+            fields["consultation"] = self.cleaned_data["consultation"]
         return fields
 
     def chosen_zone(self):

@@ -7,6 +7,7 @@ allowed moves of an action, who reports for which zone) stay in ``meetings.servi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plans.tagging import PlanTagsFormMixin
 from zones.models import Zone
 
 from .models import ActionItem, Decision
@@ -27,8 +28,9 @@ def _count(label):
     return forms.IntegerField(label=label, required=False, min_value=0, max_value=999)
 
 
-class DecisionEditForm(forms.Form):
-    """What can be corrected after the fact: the wording and the kind (not how it was taken)."""
+class DecisionEditForm(PlanTagsFormMixin, forms.Form):
+    """What can be corrected after the fact: the wording, the kind (not how it was taken) and
+    the axes of the Strategic Plan in force (``plans.tagging``)."""
 
     text = forms.CharField(
         label=_("Text of the decision"), widget=forms.Textarea(attrs={"rows": 5})
@@ -36,6 +38,15 @@ class DecisionEditForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Decision.Kind.choices, widget=forms.RadioSelect
     )
+
+    def __init__(self, *args, tagged=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_plan_tags(tagged=tagged)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.complete_plan_tags(cleaned)
+        return cleaned
 
 
 class DecisionForm(DecisionEditForm):
@@ -67,7 +78,7 @@ class DecisionForm(DecisionEditForm):
         return cleaned
 
 
-class ActionForm(forms.Form):
+class ActionForm(PlanTagsFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -90,6 +101,12 @@ class ActionForm(forms.Form):
     def __init__(self, *args, practices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["practice"].queryset = practices
+        self.add_plan_tags()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.complete_plan_tags(cleaned)
+        return cleaned
 
 
 NO_CHANGE = ""

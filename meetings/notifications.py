@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from plans.notifications import send_consultation_reminders
 from zones.models import Zone
 from zones.notifications import notify, zone_recipients
 
@@ -82,9 +83,11 @@ def action_overdue(action: ActionItem) -> list:
 
 
 def send_reminders(now=None) -> dict:
-    """Remind the invited zones of every scheduled meeting starting within two days, and tell
-    the assigned zones of every action that has become overdue. Idempotent: each reminder and
-    each overdue notice reaches each user once, however often this runs."""
+    """Remind the invited zones of every scheduled meeting starting within two days, tell the
+    assigned zones of every action that has become overdue, and remind the zones that have not
+    answered a consultation of the Strategic Plan closing within three days
+    (``plans.notifications``). Idempotent: each reminder and each overdue notice reaches each
+    user once, however often this runs."""
     now = now or timezone.now()
     meetings = Meeting.objects.filter(
         status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + REMINDER_BEFORE
@@ -96,4 +99,5 @@ def send_reminders(now=None) -> dict:
         .prefetch_related(Prefetch("zones", queryset=Zone.objects.all()))
     )
     overdue = sum(len(action_overdue(action)) for action in actions)
-    return {"reminders": reminded, "overdue": overdue}
+    consultations = send_consultation_reminders(now)
+    return {"reminders": reminded, "overdue": overdue, "consultations": consultations}

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plans.tagging import save_plan_tags
 from zones.models import Zone
 from zones.permissions import is_spokesperson, is_staff_member
 
@@ -313,8 +314,9 @@ def record_attendance(*, invitation: Invitation, by, attendance: str, attended_b
 # --- Decisions --------------------------------------------------------------------------------
 
 
-def record_decision(*, agenda_item: AgendaItem, by, **fields) -> Decision:
-    """Record a decision; a vote's counts cannot add up to more than the zones present."""
+def record_decision(*, agenda_item: AgendaItem, by, plan_tags=None, **fields) -> Decision:
+    """Record a decision; a vote's counts cannot add up to more than the zones present.
+    ``plan_tags``: the axes of the Strategic Plan it is tagged with (``plans.tagging``)."""
     if not is_staff_member(by):
         raise PermissionDenied
     meeting = agenda_item.meeting
@@ -338,7 +340,10 @@ def record_decision(*, agenda_item: AgendaItem, by, **fields) -> Decision:
     else:
         decision.votes_for = decision.votes_against = decision.abstentions = None
     decision.full_clean()
-    decision.save()
+    with transaction.atomic():
+        decision.save()
+        if plan_tags is not None:
+            save_plan_tags(decision, plan_tags)
     return decision
 
 
@@ -353,8 +358,9 @@ ACTION_MOVES: dict[str, set[str]] = {
 }
 
 
-def create_action(*, decision: Decision, by, zones, **fields) -> ActionItem:
-    """Staff turn a decision into an action for one or more zones, who are told."""
+def create_action(*, decision: Decision, by, zones, plan_tags=None, **fields) -> ActionItem:
+    """Staff turn a decision into an action for one or more zones, who are told.
+    ``plan_tags``: the axes of the Strategic Plan it is tagged with (``plans.tagging``)."""
     if not is_staff_member(by):
         raise PermissionDenied
     zones = list(zones)
@@ -365,6 +371,8 @@ def create_action(*, decision: Decision, by, zones, **fields) -> ActionItem:
         action.full_clean()
         action.save()
         action.zones.set(zones)
+        if plan_tags is not None:
+            save_plan_tags(action, plan_tags)
         # The meetings already scheduled after this one follow the new action up too.
         decided_at = decision.agenda_item.meeting.starts_at
         for later in Meeting.objects.filter(status=M.SCHEDULED, starts_at__gt=decided_at):

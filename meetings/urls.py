@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, attendance, calendar, decisions, manage, meetings, minutes
+from .views import agenda, attendance, calendar, decisions, manage, meetings, minutes, plan_tags
 
 app_name = "meetings"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     *agenda.urlpatterns,
     *attendance.urlpatterns,
     *decisions.urlpatterns,
+    *plan_tags.urlpatterns,
     *minutes.urlpatterns,
     *calendar.urlpatterns,
 ]

@@ -1,4 +1,5 @@
-"""Admin for the practices app: themes, practices, their lifecycle, comments and transfers.
+"""Admin for the practices app: themes, practices, their lifecycle, comments, transfers and
+expert opinions.
 
 The admin asks ``practices.permissions`` like the views do, and it cannot bypass the rules
 kept in ``practices.services``: a practice's status and a transfer's stage are read-only here
@@ -19,8 +20,22 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attachment, Comment, Practice, Theme, Transfer, TransferStep, Transition
-from .permissions import can_edit_practice, can_hide_comment, can_update_transfer
+from .models import (
+    Attachment,
+    Comment,
+    ExpertOpinion,
+    Practice,
+    Theme,
+    Transfer,
+    TransferStep,
+    Transition,
+)
+from .permissions import (
+    can_edit_expert_opinion,
+    can_edit_practice,
+    can_hide_comment,
+    can_update_transfer,
+)
 
 
 class ReadOnlyHistoryMixin:
@@ -210,6 +225,7 @@ class PracticeAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
                 "fields": [
                     "resources_needed",
                     "evidence_of_success",
+                    "difficulties",
                     "potential_for_transfer",
                     "contact_person",
                 ]
@@ -512,3 +528,44 @@ class TransferStepAdmin(ReadOnlyAdmin):
     search_fields = ["transfer__practice__title", "note"]
     date_hierarchy = "on"
     fields = ["transfer", "stage", "on", "note", "by", "recorded_at"]
+
+
+# --- Expert opinions ----------------------------------------------------------------------------
+
+
+@admin.register(ExpertOpinion)
+class ExpertOpinionAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Opinions are written on the practice's page, by staff or an expert (who is named as the
+    author); here they are read, with every version, and corrected by staff while the practice
+    is published (``can_edit_expert_opinion``)."""
+
+    list_display = ["practice", "author", "given_on", "updated_at"]
+    list_filter = ["given_on", "practice__zone"]
+    list_select_related = ["practice", "author"]
+    search_fields = [
+        "practice__title",
+        "assessment",
+        "strengths",
+        "conditions_for_transfer",
+        "author__email",
+        "author__last_name",
+    ]
+    date_hierarchy = "given_on"
+    fields = [
+        "practice",
+        "author",
+        "given_on",
+        "assessment",
+        "strengths",
+        "conditions_for_transfer",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["practice", "author", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_expert_opinion(request.user, obj))

@@ -1,7 +1,8 @@
 """The catalogue's filters, search and sorting: one GET form that also filters a queryset.
 
 Every parameter is plain and bookmarkable: ``?q=scuole&zone=5&theme=<slug>&kind=project
-&municipality=<ISTAT code>&active_from=2021-01-01&active_to=2021-12-31&sort=title&page=2``.
+&municipality=<ISTAT code>&axis=2&active_from=2021-01-01&active_to=2021-12-31&sort=title&page=2``
+(``axis``: the number of an axis of the Strategic Plan in force).
 A value that does not validate is reported on its field and not applied; the others still are.
 
 The date filter is "active between": a practice is kept when it was running at some time in
@@ -23,6 +24,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from plans.models import Axis, Plan
 from zones.models import Municipality, Zone
 
 from . import search
@@ -81,6 +83,11 @@ class CatalogueFilterForm(forms.Form):
         help_text=_("With a zone chosen: its own practices and those it adopted."),
     )
     theme = forms.ChoiceField(label=_("Theme"), required=False)
+    axis = forms.ChoiceField(
+        label=_("Axis of the Strategic Plan"),
+        required=False,
+        help_text=_("The practices tagged with an axis of the plan in force."),
+    )
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
@@ -127,6 +134,19 @@ class CatalogueFilterForm(forms.Form):
             (theme.slug, theme.name) for theme in themes
         ]
         self.fields["municipality"].choices = [("", _("Any municipality")), *_municipalities()]
+        # The axes of the plan in force, by number (?axis=2); no filter when no plan is in force.
+        axes = list(
+            Axis.objects.filter(plan__status=Plan.Status.IN_FORCE)
+            .order_by("number")
+            .only("pk", "number", "name_it", "name_en")
+        )
+        self.axis_ids = {str(axis.number): axis.pk for axis in axes}
+        if axes:
+            self.fields["axis"].choices = [("", _("All axes"))] + [
+                (str(axis.number), str(axis)) for axis in axes
+            ]
+        else:
+            del self.fields["axis"]
 
     def clean(self):
         cleaned = super().clean()
@@ -168,6 +188,8 @@ class CatalogueFilterForm(forms.Form):
             queryset = queryset.filter(themes__slug=data["theme"])
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
+        if data.get("axis"):
+            queryset = queryset.filter(axes=self.axis_ids[data["axis"]])
         if data.get("municipality"):
             queryset = queryset.filter(municipalities__istat_code=data["municipality"])
         if data.get("active_from"):

@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from plans.tagging import PlanTagsFormMixin, save_plan_tags
 from zones.models import Municipality, Zone
 from zones.permissions import is_staff_member, zones_of
 
@@ -36,7 +37,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(PlanTagsFormMixin, forms.ModelForm):
     # The version the form was loaded with (optimistic concurrency, see services.save_practice).
     version = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -70,6 +71,7 @@ class PracticeForm(forms.ModelForm):
             "end_date",
             "resources_needed",
             "evidence_of_success",
+            "difficulties",
             "potential_for_transfer",
             "recheck_by",
         ]
@@ -84,6 +86,7 @@ class PracticeForm(forms.ModelForm):
             "recheck_by": DateInput,
             "resources_needed": forms.Textarea(attrs={"rows": 4}),
             "evidence_of_success": forms.Textarea(attrs={"rows": 4}),
+            "difficulties": forms.Textarea(attrs={"rows": 4}),
             "potential_for_transfer": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
@@ -104,6 +107,10 @@ class PracticeForm(forms.ModelForm):
             "contact_person": _("Name and role of who can tell other zones more."),
             "resources_needed": _("People, money, tools, time."),
             "evidence_of_success": _("What shows that it works: figures, feedback, results."),
+            "difficulties": _(
+                "What was hard or did not work, and how it was overcome: other zones learn "
+                "from it too."
+            ),
             "potential_for_transfer": _(
                 "What another zone needs to take it up, and what it would have to adapt."
             ),
@@ -147,6 +154,8 @@ class PracticeForm(forms.ModelForm):
         self.fields["version"].required = self.instance.pk is not None
         if self.instance.pk is not None:
             self.initial.setdefault("version", self.instance.version)
+        # The axes (strategies, actions) of the Strategic Plan in force (plans.tagging).
+        self.add_plan_tags(tagged=self.instance)
 
     # --- validation ---------------------------------------------------------------------------
 
@@ -189,7 +198,13 @@ class PracticeForm(forms.ModelForm):
                 _("Zone %(zone)s has taken up this practice: it cannot become its owner.")
                 % {"zone": zone},
             )
+        self.complete_plan_tags(cleaned)
         return cleaned
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.plan_tags is not None:
+            save_plan_tags(self.instance, self.plan_tags)
 
     def _title_taken(self, zone, title: str) -> bool:
         """The same test as the database's constraint (Lower(title) unique per zone)."""
@@ -248,6 +263,17 @@ class PracticeForm(forms.ModelForm):
                     continue
                 shown = getattr(current, f"get_{name}_display")() if name == "kind" else saved
             found.append({"name": name, "label": field.label, "current": shown})
+        if self.plan is not None:
+            saved_axes = [axis for axis in current.axes.all() if axis.plan_id == self.plan.pk]
+            yours = self.cleaned_data.get("axes") or []
+            if {axis.pk for axis in saved_axes} != {axis.pk for axis in yours}:
+                found.append(
+                    {
+                        "name": "axes",
+                        "label": self.fields["axes"].label,
+                        "current": ", ".join(str(axis) for axis in saved_axes),
+                    }
+                )
         return found
 
 

@@ -15,7 +15,9 @@ heading (``top_heading``) and none goes below ``<h4>``.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 
 import markdown as markdown_lib
 import nh3
@@ -107,3 +109,93 @@ def render(text: str | None, *, top_heading: int = 2) -> SafeString:
     top_heading = max(2, min(int(top_heading), LOWEST_HEADING))
     html = _converter(top_heading).convert(text)
     return mark_safe(sanitise(html))  # noqa: S308 - sanitised by nh3 just above
+
+
+# --- Plain text -------------------------------------------------------------------------------
+
+_BLOCKS = {"p", "h2", "h3", "h4", "blockquote", "pre", "table", "ul", "ol"}
+
+
+class _PlainText(HTMLParser):
+    """The words of sanitised HTML (``render``'s output): blocks as paragraphs, list items as
+    lines starting with "- " (or their number), table cells separated by " | ", and a link's
+    address after its text when the two differ."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lists: list[list[int] | None] = []  # None: bullets; [n]: the next number
+        self.links: list[str] = []
+        self.link_text: list[str] = []
+        self.cells = 0
+        self.pre = 0
+
+    def _write(self, text: str) -> None:
+        self.parts.append(text)
+        if self.links:
+            self.link_text.append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS and not (tag in ("ul", "ol") and self.lists):
+            self._write("\n\n")
+        if tag == "pre":
+            self.pre += 1
+        if tag == "ul":
+            self.lists.append(None)
+        elif tag == "ol":
+            self.lists.append([1])
+        elif tag == "li":
+            counter = self.lists[-1] if self.lists else None
+            indent = "  " * max(len(self.lists) - 1, 0)
+            if counter is None:
+                self._write(f"\n{indent}- ")
+            else:
+                self._write(f"\n{indent}{counter[0]}. ")
+                counter[0] += 1
+        elif tag == "br":
+            self._write("\n")
+        elif tag == "tr":
+            self.cells = 0
+            self._write("\n")
+        elif tag in ("td", "th"):
+            if self.cells:
+                self._write(" | ")
+            self.cells += 1
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+            self.link_text = []
+
+    def handle_endtag(self, tag):
+        if tag == "pre" and self.pre:
+            self.pre -= 1
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in _BLOCKS:
+            self._write("\n\n")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            text = "".join(self.link_text).strip()
+            if href and href != text and not href.startswith("#"):
+                self._write(f" ({href})")
+
+    def handle_data(self, data):
+        if "\n" in data and not data.strip() and not self.pre:
+            return  # the line breaks between tags, not text
+        self._write(data)
+
+    def text(self) -> str:
+        joined = "".join(self.parts)
+        lines = [line.rstrip() for line in joined.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def plain_text(text: str | None) -> str:
+    """``text`` (Markdown) as plain text: the words ``render`` shows, without any markup (what
+    a program reading the good-practice record gets besides the HTML)."""
+    html = render(text)
+    if not html:
+        return ""
+    parser = _PlainText()
+    parser.feed(str(html))
+    parser.close()
+    return parser.text()

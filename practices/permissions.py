@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from zones.permissions import is_spokesperson, is_staff_member, speaks_for_a_zone, zones_of
 
-from .models import Comment, Practice, Transfer
+from .models import Comment, ExpertOpinion, Practice, Transfer
 
 S = Practice.Status
 EDITABLE_BY_ZONE = {S.DRAFT, S.CHANGES_REQUESTED}
+# Given to the "Esperti" group (roundtable.roles), or to a user in the admin.
+EXPERT_PERMISSION = "practices.give_expert_opinion"
 
 
 def _active(user) -> bool:
@@ -33,6 +35,13 @@ def can_edit_practice(user, practice: Practice) -> bool:
     if is_staff_member(user):
         return True
     return practice.status in EDITABLE_BY_ZONE and is_spokesperson(user, practice.zone)
+
+
+def can_tag_practice(user, practice: Practice) -> bool:
+    """The small "Strategic Plan axes" form on a practice's page: staff, on any practice at any
+    time (what a zone submitted or published too). A zone's spokespersons choose the axes in
+    the practice's form, while they may edit it (``can_edit_practice``)."""
+    return is_staff_member(user)
 
 
 def can_moderate(user) -> bool:
@@ -88,3 +97,35 @@ def zones_that_may_declare_interest(user, practice: Practice):
 
 def can_update_transfer(user, transfer: Transfer) -> bool:
     return is_staff_member(user) or is_spokesperson(user, transfer.zone)
+
+
+# --- Expert opinions ----------------------------------------------------------------------------
+
+
+def is_expert(user) -> bool:
+    """A user holding the expert permission (through the experts' group or on their own)."""
+    return _active(user) and user.has_perm(EXPERT_PERMISSION)
+
+
+def can_give_expert_opinion(user, practice: Practice) -> bool:
+    """Staff or an expert, on a published practice (an opinion is about what the catalogue
+    publishes)."""
+    if practice.status != S.PUBLISHED or not _active(user):
+        return False
+    return is_staff_member(user) or is_expert(user)
+
+
+def can_edit_expert_opinion(user, opinion: ExpertOpinion) -> bool:
+    """Staff any opinion, its author their own while they are still an expert; only while the
+    practice is published (once archived, its opinions stay as they were)."""
+    if opinion.practice.status != S.PUBLISHED or not _active(user):
+        return False
+    if is_staff_member(user):
+        return True
+    return opinion.author_id == user.pk and is_expert(user)
+
+
+def can_read_expert_opinions(user) -> bool:
+    """Logged-in users read the opinions, as on the European platforms; visitors see only
+    that they exist (how many, and the date of the latest)."""
+    return _active(user)

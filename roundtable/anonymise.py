@@ -31,12 +31,17 @@ Kept, pointing to the emptied account (the zone's and the Round Table's record):
   start if that is later, and no longer active), never deleted.
 - ``practices``: ``Practice.created_by``, ``Transition.by``, ``Attachment.uploaded_by``,
   ``Comment.author``, ``Comment.reported_by``, ``Comment.hidden_by``, ``Transfer.created_by``,
-  ``TransferStep.by``: the practices, their review, the discussion and the transfers.
+  ``TransferStep.by``, ``ExpertOpinion.author``: the practices, their review, the discussion,
+  the transfers and the expert opinions (then signed "Former user").
 - ``meetings``: ``Meeting.created_by``, ``AgendaItem.proposed_by``, ``Invitation.answered_by``,
   ``MinutesComment.author``, ``Decision.recorded_by``, ``ActionUpdate.author``: the sessions,
   their minutes, decisions and follow-up.
+- ``plans``: ``Consultation.opened_by``, ``ZoneOpinion.answered_by``: the consultations on the
+  Strategic Plan and the zones' formal opinions.
 - django-simple-history: ``history_user`` of every history (practices, transfers, meetings,
-  minutes, decisions, action items) and the copies of the fields above in the historical rows.
+  minutes, decisions, action items, expert opinions, plans, consultations, the zones' answers
+  and their remarks) and the copies of the fields above in the
+  historical rows.
   The user model has no history of its own, so no historical row holds the name or address.
 - ``admin.LogEntry.user``: what the user did in the admin, kept as the audit trail. The entries
   *about* the user's account and memberships carried the old username in their description
@@ -97,12 +102,15 @@ KEPT = {
     "practices.Comment.hidden_by",
     "practices.Transfer.created_by",
     "practices.TransferStep.by",
+    "practices.ExpertOpinion.author",
     "meetings.Meeting.created_by",
     "meetings.AgendaItem.proposed_by",
     "meetings.Invitation.answered_by",
     "meetings.MinutesComment.author",
     "meetings.Decision.recorded_by",
     "meetings.ActionUpdate.author",
+    "plans.Consultation.opened_by",
+    "plans.ZoneOpinion.answered_by",
     "roundtable.AccountDeletionRequest.user",
     "roundtable.AccountDeletionRequest.decided_by",
     "roundtable.AuditEvent.user",
@@ -114,12 +122,20 @@ KEPT_IN_HISTORY = {
     "practices.HistoricalPractice.history_user",
     "practices.HistoricalTransfer.created_by",
     "practices.HistoricalTransfer.history_user",
+    "practices.HistoricalExpertOpinion.author",
+    "practices.HistoricalExpertOpinion.history_user",
     "meetings.HistoricalMeeting.created_by",
     "meetings.HistoricalMeeting.history_user",
     "meetings.HistoricalMinutes.history_user",
     "meetings.HistoricalDecision.recorded_by",
     "meetings.HistoricalDecision.history_user",
     "meetings.HistoricalActionItem.history_user",
+    "plans.HistoricalPlan.history_user",
+    "plans.HistoricalConsultation.opened_by",
+    "plans.HistoricalConsultation.history_user",
+    "plans.HistoricalZoneOpinion.answered_by",
+    "plans.HistoricalZoneOpinion.history_user",
+    "plans.HistoricalAxisRemark.history_user",
 }
 RELATIONS = ERASED | ENDED | KEPT | KEPT_IN_HISTORY
 

@@ -7,12 +7,15 @@ practices/, meetings/) and the change histories that record the user as author:
 - zones: ``Membership.user``, ``NotificationPreference.user``, ``Notification.user``;
 - practices: ``Practice.created_by``, ``Transition.by``, ``Attachment.uploaded_by``,
   ``Comment.author``, ``Comment.reported_by``, ``Comment.hidden_by``, ``Transfer.created_by``,
-  ``TransferStep.by``;
+  ``TransferStep.by``, ``ExpertOpinion.author``;
 - meetings: ``Meeting.created_by``, ``AgendaItem.proposed_by``, ``Invitation.answered_by``,
   ``MinutesComment.author``, ``Decision.recorded_by``, ``ActionUpdate.author``,
   ``CalendarFeed.user`` (only whether it exists: its token is a secret and stays out);
+- plans: ``Consultation.opened_by``, ``ZoneOpinion.answered_by`` (the zones' answers the user
+  saved last);
 - django-simple-history: ``history_user`` of the practices, transfers, meetings, minutes,
-  decisions and action items the user changed;
+  decisions, action items, expert opinions, consultations, zones' answers and their remarks,
+  and the Strategic Plans (changed in the admin) the user changed;
 - allauth: ``EmailAddress.user`` (the addresses the log-in knows);
 - roundtable: ``AccountDeletionRequest.user`` (the user's requests; who decided stays out),
   ``AuditEvent.user`` (the security events about the account; who did it stays out, only
@@ -40,7 +43,16 @@ from meetings.models import (
     Minutes,
     MinutesComment,
 )
-from practices.models import Attachment, Comment, Practice, Transfer, TransferStep, Transition
+from plans.models import AxisRemark, Consultation, Plan, ZoneOpinion
+from practices.models import (
+    Attachment,
+    Comment,
+    ExpertOpinion,
+    Practice,
+    Transfer,
+    TransferStep,
+    Transition,
+)
 from zones.models import Membership, Notification, NotificationPreference
 
 # The models whose change history names who made each change.
@@ -51,6 +63,11 @@ HISTORIES = {
     "minutes": Minutes,
     "decisions": Decision,
     "action_items": ActionItem,
+    "expert_opinions": ExpertOpinion,
+    "consultations": Consultation,
+    "zone_opinions": ZoneOpinion,
+    "axis_remarks": AxisRemark,
+    "strategic_plans": Plan,
 }
 
 
@@ -146,6 +163,21 @@ def _practices(user) -> dict:
         "comments_hidden": list(
             Comment.objects.filter(hidden_by=user).values("id", "hidden_at", "hidden_reason")
         ),
+        "expert_opinions": [
+            {**o, "url": _practice_url(o["practice_id"])}
+            for o in ExpertOpinion.objects.filter(author=user)
+            .order_by("created_at", "pk")
+            .values(
+                "id",
+                "practice_id",
+                "assessment",
+                "strengths",
+                "conditions_for_transfer",
+                "given_on",
+                "created_at",
+                "updated_at",
+            )
+        ],
     }
 
 
@@ -231,6 +263,25 @@ def _changes(user) -> dict:
     }
 
 
+def _consultations(user) -> dict:
+    """The consultations the user opened, and the zones' answers they saved last (each
+    version they saved is in ``changes``)."""
+    return {
+        "opened": [
+            {**c, "url": reverse("plans:consultation-detail", kwargs={"pk": c["id"]})}
+            for c in Consultation.objects.filter(opened_by=user)
+            .order_by("opened_at")
+            .values("id", "title", "deadline", "opened_at")
+        ],
+        "answers_saved": [
+            {**o, "url": reverse("plans:consultation-detail", kwargs={"pk": o["consultation_id"]})}
+            for o in ZoneOpinion.objects.filter(answered_by=user)
+            .order_by("updated_at")
+            .values("consultation_id", "zone__number", "verdict", "text", "updated_at")
+        ],
+    }
+
+
 def personal_data(user) -> dict:
     """All of the above for ``user``, ready for ``DjangoJSONEncoder`` (dates as ISO 8601)."""
     return {
@@ -241,6 +292,7 @@ def personal_data(user) -> dict:
         "practices": _practices(user),
         "transfers": _transfers(user),
         "meetings": _meetings(user),
+        "consultations": _consultations(user),
         "changes": _changes(user),
         "e-mail_addresses": _email_addresses(user),
         "deletion_requests": _deletion_requests(user),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
+from plans.models import Plan
 from zones.models import Zone
 from zones.people import display_name
 from zones.permissions import is_staff_member, zones_of
@@ -115,6 +116,8 @@ def scorecard_page(request):
             "form": form,
             "card": card,
             "staff_view": staff,
+            # Staff's way to the dossier for the Strategic Plan's revision (plan_report_views).
+            "plan_in_force": Plan.objects.in_force().first() if staff else None,
             "figures": FIGURES,
             "csv_query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",
             "semicolon": SEMICOLON,

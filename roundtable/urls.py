@@ -5,7 +5,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import account_views, dashboard_views, notifications_views, scorecard_views, views
+from . import (
+    account_views,
+    dashboard_views,
+    notifications_views,
+    plan_report_views,
+    scorecard_views,
+    views,
+)
 
 admin.site.site_header = settings.ORGANISATION["portal_name"]
 admin.site.site_title = settings.ORGANISATION["portal_name"]
@@ -51,6 +58,21 @@ urlpatterns = [
     path("zone/", include("zones.urls")),
     path("pratiche/", include("practices.urls")),
     path("riunioni/", include("meetings.urls")),
+    path(
+        "piano-strategico/<slug:code>/contributi/",
+        plan_report_views.plan_report,
+        name="plan-report",
+    ),
+    path(
+        "piano-strategico/<slug:code>/contributi/stampa/",
+        plan_report_views.plan_report_print,
+        name="plan-report-print",
+    ),
+    path(
+        "piano-strategico/<slug:code>/contributi.csv",
+        plan_report_views.plan_report_csv,
+        name="plan-report-csv",
+    ),
     path("piano-strategico/", include("plans.urls")),
     path("profilo/", account_views.account_profile, name="account-profile"),
     path("profilo/dati.json", account_views.account_data, name="account-data"),

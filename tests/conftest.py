@@ -40,6 +40,15 @@ def spokesperson(territory):
 
 
 @pytest.fixture
+def plan_in_force(db):
+    """A small Strategic Plan in force (``factories.build_plan``): axes 1-3, strategies 1.1,
+    1.2 and 2.1, actions 1.1.1, 1.1.2 and 2.1.1."""
+    from .factories import build_plan
+
+    return build_plan()
+
+
+@pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
@@ -86,6 +95,14 @@ def staff_have_two_step_verification():
     yield
     post_save.disconnect(sender=user_model, dispatch_uid="tests.equip_staff")
     m2m_changed.disconnect(sender=user_model.groups.through, dispatch_uid="tests.equip")
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path_factory):
+    """Files stored through the storage API (attachments, a consultation's document, the demo's
+    documents written by ``seed_demo``) go to a folder of the test run, never to the project's
+    media folder. A test that needs to know where sets ``settings.MEDIA_ROOT`` itself."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("uploads")
 
 
 @pytest.fixture(autouse=True)

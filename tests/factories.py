@@ -99,6 +99,67 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "Un commento utile."
 
 
+# --- The Strategic Plan -------------------------------------------------------------------------
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Plan"
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"PSM-TEST-{n}")
+    title = factory.Sequence(lambda n: f"Piano di prova {n}")
+    period = "2024-2026"
+    status = "draft"
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Axis"
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name_it = factory.LazyAttribute(lambda o: f"Asse {o.number}")
+    name_en = factory.LazyAttribute(lambda o: f"Axis {o.number}")
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Strategy"
+
+    axis = factory.SubFactory(AxisFactory)
+    code = factory.Sequence(lambda n: f"{n + 1}")
+    name_it = factory.LazyAttribute(lambda o: f"Strategia {o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Strategy {o.code}")
+
+
+class PlanActionFactory(factory.django.DjangoModelFactory):
+    """An action of the plan (not a meeting's action item)."""
+
+    class Meta:
+        model = "plans.Action"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    code = factory.Sequence(lambda n: f"{n + 1}")
+    name_it = factory.LazyAttribute(lambda o: f"Azione {o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Action {o.code}")
+
+
+def build_plan(code: str = "PSM-2024-2026", *, status: str = "in_force", axes: int = 3):
+    """A small plan: ``axes`` axes; axis 1 with strategies 1.1 (actions 1.1.1, 1.1.2) and 1.2,
+    axis 2 with strategy 2.1 (action 2.1.1); the other axes without strategies."""
+    plan = PlanFactory(code=code, title=f"Piano {code}", status=status)
+    made = [AxisFactory(plan=plan, number=n) for n in range(1, axes + 1)]
+    s11 = StrategyFactory(axis=made[0], code="1.1", position=1)
+    StrategyFactory(axis=made[0], code="1.2", position=2)
+    PlanActionFactory(strategy=s11, code="1.1.1", position=1)
+    PlanActionFactory(strategy=s11, code="1.1.2", position=2)
+    if axes > 1:
+        s21 = StrategyFactory(axis=made[1], code="2.1", position=1)
+        PlanActionFactory(strategy=s21, code="2.1.1", position=1)
+    return plan
+
+
 # --- Two-step verification --------------------------------------------------------------------
 # Staff and administrators must use an authenticator app (roundtable.mfa); tests give them one
 # with this known secret (tests/conftest.py does it as soon as a user becomes staff), so that a

@@ -15,8 +15,9 @@ from django.core.files.base import ContentFile
 
 from meetings import services
 from meetings.models import CalendarFeed, Invitation
-from practices.models import Attachment, Comment
+from practices.models import Attachment, Comment, ExpertOpinion
 from roundtable.models import AccountDeletionRequest
+from roundtable.roles import experts_group
 from zones.models import Notification
 
 from .factories import (
@@ -25,6 +26,7 @@ from .factories import (
     MunicipalityFactory,
     PracticeFactory,
     TransferFactory,
+    UserFactory,
     ZoneFactory,
 )
 from .meetings.helpers import action, held, item, schedule
@@ -55,6 +57,7 @@ QUERY_PARAMETERS = (
     "theme",
     "kind",
     "municipality",
+    "axis",
     "active_from",
     "active_to",
     "status",
@@ -67,10 +70,11 @@ QUERY_PARAMETERS = (
     "sep",
     "next",
     "format",
+    "piano",
 )
 SERVER_ERROR_MARKS = ("Server Error", "Traceback", "Errore del server")
 ERROR_MARKS = ("invalid-feedback", "alert-danger", 'role="alert"', "errorlist")
-OUR_APPS = ("zones", "practices", "meetings", "roundtable")
+OUR_APPS = ("zones", "plans", "practices", "meetings", "roundtable")
 
 
 @dataclasses.dataclass
@@ -97,6 +101,10 @@ class World:
     notification: object
     deletion: object
     feed: object
+    expert: object
+    expert_opinion: object
+    plan: object  # the plan in force: the practice and the action carry its axis
+    consultation: object  # open, on the plan in force; no zone has answered
 
 
 @pytest.fixture(name="world")
@@ -132,6 +140,8 @@ def world_fixture(staff_user, settings, tmp_path):
     services.save_minutes(minutes=minutes, body="Verbale.", by=staff_user, version=minutes.version)
     services.move_minutes(minutes=minutes, to_status="circulated", by=staff_user)
     deletion = AccountDeletionRequest.objects.create(user=speaker3, reason="Basta così.")
+    expert = UserFactory(email="esperta@example.org")
+    expert.groups.add(experts_group())
     notification = Notification.objects.create(
         user=speaker5, kind="test", texts={"it": {"subject": "Ciao", "body": "Testo"}}, url="/"
     )
@@ -160,6 +170,50 @@ def world_fixture(staff_user, settings, tmp_path):
         notification=notification,
         deletion=deletion,
         feed=CalendarFeed.objects.create(user=staff_user),
+        expert=expert,
+        # Staff's opinion: staff edit it; the expert has none yet, so they may write one.
+        expert_opinion=ExpertOpinion.objects.create(
+            practice=practice, author=staff_user, assessment="Una pratica solida."
+        ),
+        plan=_plan_in_force(practice, planned),
+        consultation=_consultation(staff_user),
+    )
+
+
+def _plan_in_force(practice, action_item):
+    """A plan in force with one axis and one strategy, carried by the practice and the action."""
+    from plans.models import Axis, Plan, Strategy
+
+    plan = Plan.objects.create(
+        code="PSM-2024-2026", title="Piano di prova", period="2024-2026", status="in_force"
+    )
+    axis = Axis.objects.create(plan=plan, number=1, name_it="Asse uno")
+    strategy = Strategy.objects.create(axis=axis, code="1.1", name_it="Strategia uno")
+    practice.axes.add(axis)
+    action_item.plan_strategies.add(strategy)
+    action_item.axes.add(axis)
+    return plan
+
+
+def _consultation(staff):
+    """An open consultation on the plan in force (its one axis), with its document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plans.documents import PDF, CheckedDocument
+    from plans.models import Plan
+    from plans.services import open_consultation
+
+    plan = Plan.objects.get(code="PSM-2024-2026")
+    content = b"%PDF-1.4\n%%EOF\n"
+    return open_consultation(
+        by=staff,
+        plan=plan,
+        title="Parere sulla revisione",
+        description="",
+        deadline=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=10),
+        axes=plan.axes.all(),
+        upload=SimpleUploadedFile("bozza.pdf", content),
+        checked=CheckedDocument("bozza.pdf", PDF, len(content)),
     )
 
 

@@ -44,7 +44,7 @@ from .malformed import (
     world_fixture,  # noqa: F401  (the world fixture)
 )
 
-OUR_MODULES = ("zones.", "practices.", "meetings.", "roundtable.")
+OUR_MODULES = ("zones.", "plans.", "practices.", "meetings.", "roundtable.")
 # Patterns outside the sweep, and why.
 EXCLUDED_PREFIXES = {
     "admin/": "Django's admin: its own forms and validation, staff only",
@@ -89,6 +89,9 @@ CASES = {
     "dashboard-map-csv": Case(),
     "dashboard-trends": Case(),
     "dashboard-trends-csv": Case(),
+    "plan-report": Case(lambda w: {"code": w.plan.code}),
+    "plan-report-print": Case(lambda w: {"code": w.plan.code}),
+    "plan-report-csv": Case(lambda w: {"code": w.plan.code}),
     "opendata": Case(),
     "opendata-catalogue": Case(),
     "opendata-schema": Case(lambda w: {"name": "api-page"}),
@@ -157,6 +160,13 @@ CASES = {
         user="speaker3",
         form_page=lambda w: w.practice.get_absolute_url(),
     ),
+    "practices:practice-record": Case(lambda w: {"pk": w.practice.pk}),
+    "practices:practice-record-json": Case(lambda w: {"pk": w.practice.pk}),
+    "practices:record-schema": Case(),
+    "practices:expert-opinion-create": Case(
+        lambda w: {"pk": w.practice.pk}, user="expert", form_page=same
+    ),
+    "practices:expert-opinion-edit": Case(lambda w: {"pk": w.expert_opinion.pk}, form_page=same),
     # meetings
     "meetings:meeting-list": Case(),
     "meetings:meeting-detail": Case(lambda w: {"number": w.meeting.number}),
@@ -213,6 +223,30 @@ CASES = {
     ),
     "meetings:calendar-feed-ics": Case(lambda w: {"token": w.feed.token}),
     "meetings:meeting-pack": Case(lambda w: {"number": w.meeting.number}),
+    # plans: the plans, and tagging practices and action items with their axes
+    "plans:plan-list": Case(),
+    "plans:plan-detail": Case(lambda w: {"code": w.plan.code}),
+    "practices:practice-plan-tags": Case(
+        lambda w: {"pk": w.practice.pk}, form_page=lambda w: w.practice.get_absolute_url()
+    ),
+    "meetings:action-plan-tags": Case(
+        lambda w: {"pk": w.action.pk},
+        form_page=lambda w: reverse("meetings:action-detail", args=[w.action.pk]),
+    ),
+    # plans: the zones' consultations
+    "plans:consultation-list": Case(),
+    "plans:consultation-create": Case(form_page=same),
+    "plans:consultation-detail": Case(lambda w: {"pk": w.consultation.pk}),
+    "plans:consultation-edit": Case(lambda w: {"pk": w.consultation.pk}, form_page=same),
+    "plans:consultation-document": Case(lambda w: {"pk": w.consultation.pk}),
+    "plans:consultation-remind": Case(
+        lambda w: {"pk": w.consultation.pk}, form_page=lambda w: w.consultation.get_absolute_url()
+    ),
+    "plans:opinion-answer": Case(
+        lambda w: {"pk": w.consultation.pk, "zone": 5}, user="speaker5", form_page=same
+    ),
+    "plans:consultation-consolidated": Case(lambda w: {"pk": w.consultation.pk}),
+    "plans:consultation-consolidated-csv": Case(lambda w: {"pk": w.consultation.pk}),
 }
 
 
@@ -280,6 +314,11 @@ FORM_CASES = sorted(name for name, case in CASES.items() if case.form_page is no
 NOT_SAVED_AS_SHOWN = {
     "practices:attachment-create": "needs a file: see test_malformed_input_upload.py",
     "practices:transfer-update": "the first stage offered needs a date and a result",
+    "meetings:action-plan-tags": (
+        "the form as shown is the action's tags as they are: saving it changes nothing "
+        "(tests/plans/test_tagging.py saves changed tags)"
+    ),
+    "plans:consultation-create": "needs the document, a file",
 }
 
 

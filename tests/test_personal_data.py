@@ -21,7 +21,15 @@ from meetings.models import (
     Minutes,
     MinutesComment,
 )
-from practices.models import Attachment, Comment, Practice, Transfer, TransferStep, Transition
+from practices.models import (
+    Attachment,
+    Comment,
+    ExpertOpinion,
+    Practice,
+    Transfer,
+    TransferStep,
+    Transition,
+)
 from zones.models import Notification, NotificationPreference
 
 from .factories import MembershipFactory, PracticeFactory, UserFactory, ZoneFactory
@@ -69,6 +77,9 @@ def footprint(user, zone, word: str) -> dict:
     )
     TransferStep.objects.create(
         transfer=transfer, stage="in_contact", by=user, note=f"Tappa {word}"
+    )
+    ExpertOpinion.objects.create(
+        practice=practice, author=user, assessment=f"Parere {word}", strengths=f"Punti {word}"
     )
     meeting = Meeting.objects.create(
         number=next(meeting_numbers),
@@ -182,6 +193,9 @@ def test_the_file_holds_the_users_data_from_every_relation(client, me):
     assert practices["comments_hidden"][0]["hidden_reason"] == "Nascosto MIO"
     assert data["transfers"]["created"][0]["notes"] == "Trasferimento MIO"
     assert data["transfers"]["stages_recorded"][0]["note"] == "Tappa MIO"
+    [opinion] = practices["expert_opinions"]
+    assert opinion["assessment"] == "Parere MIO" and opinion["strengths"] == "Punti MIO"
+    assert opinion["url"] == mine["practice"].get_absolute_url()
 
     meetings = data["meetings"]
     assert meetings["created"][0]["url"] == mine["meeting"].get_absolute_url()

@@ -91,10 +91,12 @@ PATHS = [
     "/pratiche/",
     "/zone/",
     "/riunioni/",
+    "/piano-strategico/",
     "/account/login/",
     "/admin/",
     "/dati-aperti/",
     "/dati-aperti/api/v1/pratiche/",
+    "/pratiche/scheda.schema.json",
     "/healthz",
     "/pagina-che-non-esiste/",
 ]

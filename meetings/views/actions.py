@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from plans.tagging import PlanTagsForm, prefetch_plan_tags
 from practices.models import Practice
 from zones.models import Zone
 from zones.permissions import zones_of
@@ -28,6 +29,8 @@ from ..forms_decisions import ActionFilterForm, ActionUpdateForm
 from ..models import ActionItem, AgendaItem, Meeting
 
 PER_PAGE = 25
+# Field ids of the staff's Strategic Plan form on the action page (views.plan_tags).
+PLAN_TAGS_AUTO_ID = "id_plan_tags_%s"
 A = ActionItem.Status
 OPEN = [A.OPEN, A.IN_PROGRESS]
 
@@ -76,8 +79,10 @@ def _update_form(action: ActionItem, zones, data=None):
     return ActionUpdateForm(data, zones=zones, moves=services.ACTION_MOVES[action.status])
 
 
-def _page(request, action: ActionItem, *, form=None, status: int = 200):
+def _page(request, action: ActionItem, *, form=None, tag_form=None, status: int = 200):
     user = request.user
+    if tag_form is None and permissions.can_manage_meetings(user):
+        tag_form = PlanTagsForm(tagged=action, auto_id=PLAN_TAGS_AUTO_ID)
     meetings = visible_meetings(user)
     practice = action.practice
     if practice and not Practice.objects.visible_to(user).filter(pk=practice.pk).exists():
@@ -99,12 +104,16 @@ def _page(request, action: ActionItem, *, form=None, status: int = 200):
         ),
         "logged_in": permissions.is_participant(user),
         "form": form or _update_form(action, zones),
+        "plan_tag_form": tag_form,
     }
     return render(request, "meetings/actions/action_detail.html", context, status=status)
 
 
 def _visible_action(request, pk: int) -> ActionItem:
-    return get_object_or_404(_actions(request.user).select_related("practice"), pk=pk)
+    return get_object_or_404(
+        _actions(request.user).select_related("practice").prefetch_related(*prefetch_plan_tags()),
+        pk=pk,
+    )
 
 
 @require_safe

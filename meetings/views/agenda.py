@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from plans.tagging import prefetch_plan_tags
 from zones.models import Zone
 from zones.permissions import is_spokesperson, is_staff_member, zones_of
 
@@ -44,9 +45,14 @@ def accepted_items(meeting: Meeting):
     """The meeting's agenda in order, with what each item shows (no query per item)."""
     return (
         meeting.agenda_items.filter(status=AS.ACCEPTED)
-        .select_related("practice", "action__decision__agenda_item__meeting", "proposing_zone")
+        .select_related(
+            "practice", "action__decision__agenda_item__meeting", "proposing_zone", "consultation"
+        )
         .prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.prefetch_related("actions__zones"))
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.prefetch_related("actions__zones", *prefetch_plan_tags()),
+            )
         )
         .order_by("position", "pk")
     )
@@ -187,7 +193,7 @@ def item_propose(request, number: int):
         status = 400 if request.method == "POST" else 200
         return _form_page(request, meeting=meeting, status=status, refused=_not_scheduled(meeting))
     data = request.POST if request.method == "POST" else None
-    form = AgendaItemForm(data, zones=zones, zone_required=not staff)
+    form = AgendaItemForm(data, zones=zones, zone_required=not staff, staff=staff)
     if form.is_valid():
         try:
             item = services.propose_agenda_item(
@@ -254,9 +260,10 @@ def item_edit(request, pk: int):
     if refusal := _change_refused(request.user, item):
         status = 400 if request.method == "POST" else 200
         return _form_page(request, meeting=meeting, item=item, status=status, refused=refusal)
-    initial = {name: getattr(item, name) for name in ITEM_FIELDS}
+    initial = {name: getattr(item, name) for name in (*ITEM_FIELDS, "consultation")}
     data = request.POST if request.method == "POST" else None
-    form = AgendaItemForm(data, initial=initial, practice=item.practice)
+    staff = is_staff_member(request.user)
+    form = AgendaItemForm(data, initial=initial, practice=item.practice, staff=staff)
     if form.is_valid():
         try:
             _save_item(item=item, by=request.user, **form.item_fields())

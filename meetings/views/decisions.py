@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plans.tagging import save_plan_tags
 from practices.models import Practice
 
 from .. import permissions, services
@@ -36,9 +37,9 @@ def item_refusal(item: AgendaItem) -> str:
     return meeting_refusal(item.meeting)
 
 
-def edit_decision(*, decision: Decision, by, text: str, kind: str) -> Decision:
-    """Correct a decision's wording or kind (its history keeps the earlier text); how it was
-    taken, and the votes, stay as recorded."""
+def edit_decision(*, decision: Decision, by, text: str, kind: str, plan_tags=None) -> Decision:
+    """Correct a decision's wording or kind (its history keeps the earlier text), and its axes
+    of the Strategic Plan in force; how it was taken, and the votes, stay as recorded."""
     if not permissions.can_manage_meetings(by):
         raise PermissionDenied
     decision.text = (text or "").strip()
@@ -46,6 +47,8 @@ def edit_decision(*, decision: Decision, by, text: str, kind: str) -> Decision:
     with transaction.atomic():
         decision.full_clean()
         decision.save(update_fields=["text", "kind"])
+        if plan_tags is not None:
+            save_plan_tags(decision, plan_tags)
     return decision
 
 
@@ -95,7 +98,12 @@ def decision_create(request, pk: int):
     if not form.is_valid():
         return _form_page(request, form, status=400, **page)
     try:
-        decision = services.record_decision(agenda_item=item, by=request.user, **form.cleaned_data)
+        decision = services.record_decision(
+            agenda_item=item,
+            by=request.user,
+            plan_tags=form.plan_tags,
+            **form.cleaned_without_plan_tags(),
+        )
     except (services.MeetingError, ValidationError) as error:
         return _refused(request, form, _message(error), **page)
     messages.success(request, _("The decision is recorded."))
@@ -109,13 +117,20 @@ def decision_edit(request, pk: int):
     item = decision.agenda_item
     page = {"item": item, "title": _("Edit the decision")}
     if request.method != "POST":
-        form = DecisionEditForm(initial={"text": decision.text, "kind": decision.kind})
+        form = DecisionEditForm(
+            initial={"text": decision.text, "kind": decision.kind}, tagged=decision
+        )
         return _form_page(request, form, **page)
-    form = DecisionEditForm(request.POST)
+    form = DecisionEditForm(request.POST, tagged=decision)
     if not form.is_valid():
         return _form_page(request, form, status=400, **page)
     try:
-        edit_decision(decision=decision, by=request.user, **form.cleaned_data)
+        edit_decision(
+            decision=decision,
+            by=request.user,
+            plan_tags=form.plan_tags,
+            **form.cleaned_without_plan_tags(),
+        )
     except ValidationError as error:
         return _refused(request, form, _message(error), **page)
     messages.success(request, _("The decision is saved."))
@@ -139,7 +154,12 @@ def action_create(request, pk: int):
     if not form.is_valid():
         return _form_page(request, form, status=400, **page)
     try:
-        action = services.create_action(decision=decision, by=request.user, **form.cleaned_data)
+        action = services.create_action(
+            decision=decision,
+            by=request.user,
+            plan_tags=form.plan_tags,
+            **form.cleaned_without_plan_tags(),
+        )
     except (services.MeetingError, ValidationError) as error:
         return _refused(request, form, _message(error), **page)
     messages.success(request, _("The action is created and the assigned zones are told."))

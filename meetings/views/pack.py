@@ -27,7 +27,7 @@ from ..models import ActionItem, AgendaItem, Meeting, Minutes
 def _agenda(meeting: Meeting) -> list[AgendaItem]:
     return list(
         meeting.agenda_items.filter(status=AgendaItem.Status.ACCEPTED)
-        .select_related("practice", "action", "proposing_zone")
+        .select_related("practice", "action", "proposing_zone", "consultation")
         .order_by("position", "pk")
     )
 

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from plans.tagging import prefetch_plan_tags
 from zones.models import Municipality, Zone
 
 from .. import extensions, permissions, similar
 from ..forms import AttachmentForm, CommentForm, CommentHideForm, CommentReportForm
 from ..models import Attachment, Comment, Practice, Transfer
-from . import editing, transfers
+from . import editing, opinions, plan_tags, transfers
 from .redirects import back_to
 
 TEMPLATE = "practices/practice_detail.html"
@@ -63,6 +64,7 @@ def _detail_queryset(user):
             "themes",
             Prefetch("municipalities", queryset=Municipality.objects.order_by("name")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            *prefetch_plan_tags(),
         )
     )
 
@@ -195,6 +197,8 @@ def _page_context(request, practice: Practice, **forms) -> dict:
     context = {
         **editing.detail_context(request, practice),
         **transfers.detail_context(request, practice),
+        **plan_tags.detail_context(request, practice),
+        **opinions.detail_context(request, practice),
     }
     context.update(
         {
@@ -208,6 +212,8 @@ def _page_context(request, practice: Practice, **forms) -> dict:
                 and practice.status not in (S.ARCHIVED, S.REJECTED)
             ),
             "zones_like_this": similar.zones_like(practice, zones=zones),
+            # The good-practice record (practices.record) is a publication: published only.
+            "has_record": practice.status == S.PUBLISHED,
             "show_moderation_history": permissions.can_see_moderation_history(user, practice),
             "show_change_history": permissions.can_see_change_history(user),
             "extra_sections": [

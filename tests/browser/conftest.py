@@ -519,6 +519,37 @@ def live_meetings_with_practice(live_meetings, live_practices) -> dict:
 
 
 @pytest.fixture
+def live_expert(transactional_db):
+    """An expert (the experts' group): writes opinions on published practices."""
+    from roundtable.roles import experts_group
+
+    user = UserFactory(email="esperta@example.org", first_name="Ernesta", last_name="Esperti")
+    user.groups.add(experts_group())
+    return user
+
+
+@pytest.fixture
+def live_expert_opinion(live_practices, live_expert) -> dict:
+    """The published practice with the expert's opinion on it, and a difficulties text."""
+    import datetime
+
+    from practices.models import ExpertOpinion, Practice
+
+    Practice.objects.filter(pk=live_practices["published"]).update(
+        difficulties="Trovare i volontari per la linea del mattino presto."
+    )
+    opinion = ExpertOpinion.objects.create(
+        practice_id=live_practices["published"],
+        author=live_expert,
+        assessment="Una pratica semplice e ben documentata.\n\nI dati sul traffico sono solidi.",
+        strengths="Costi bassi, volontari motivati.",
+        conditions_for_transfer="Scuole vicine ai centri abitati.",
+        given_on=datetime.date(2025, 3, 14),
+    )
+    return {**live_practices, "opinion": opinion.pk}
+
+
+@pytest.fixture
 def live_deletion_request(live_spokesperson, live_staff):
     """Zone 5's spokesperson asked for their account to be deleted; an earlier request of theirs
     was declined."""
@@ -534,3 +565,167 @@ def live_deletion_request(live_spokesperson, live_staff):
         decline_reason="Serve prima un sostituto.",
     )
     return AccountDeletionRequest.objects.create(user=live_spokesperson, reason="Cambio ente.")
+
+
+@pytest.fixture
+def live_plan_report(live_meetings_with_practice) -> dict:
+    """A plan in force whose contribution report has something in each kind of row: axis 1
+    (with two strategies) carries the published practice, which zone 5 owns and other zones
+    adopted, and the meeting's decision; axis 2 the actions, one of them overdue; axis 3 has
+    nothing, nor have most zones."""
+    from meetings.models import ActionItem, Decision
+    from plans.models import Axis, Plan, Strategy
+    from practices.models import Practice
+
+    data = live_meetings_with_practice
+    plan = Plan.objects.create(
+        code="PSM-2024-2026",
+        title="Torino metro(poli)montana",
+        period="2024-2026",
+        status="in_force",
+    )
+    axes = [
+        Axis.objects.create(plan=plan, number=number, name_it=name)
+        for number, name in enumerate(
+            ("Torino metropoli digitale", "Torino metropoli verde", "Torino metropoli sana"), 1
+        )
+    ]
+    first = Strategy.objects.create(axis=axes[0], code="1.1", name_it="Servizi digitali")
+    Strategy.objects.create(axis=axes[0], code="1.2", name_it="Reti e connessioni")
+    practice = Practice.objects.get(pk=data["published"])
+    practice.axes.add(axes[0])
+    practice.plan_strategies.add(first)
+    Decision.objects.get(pk=data["decision"]).axes.add(axes[0])
+    for action in ActionItem.objects.filter(pk__in=[data["action"], data["late_action"]]):
+        action.axes.add(axes[1])
+    return {**data, "plan": plan.code}
+
+
+# --- Consultations on the Strategic Plan --------------------------------------------------------
+
+
+@pytest.fixture
+def live_consultations(
+    live_territory, live_staff, live_spokesperson, live_spokesperson_3, settings, tmp_path
+) -> dict:
+    """Two consultations on a draft revision with three axes: ``consultation`` open, answered by
+    zone 5 twice (its remarks written, changed and removed) and not yet by zone 3;
+    ``closed_consultation`` past its deadline, answered by zones 5 and 3, on the agenda of a
+    held meeting with a decision recorded. ``consultation_item`` is an agenda item of an
+    upcoming meeting that could link one."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import services as meeting_services
+    from meetings.models import AgendaItem, Invitation
+    from plans import services
+    from plans.documents import PDF, CheckedDocument
+    from plans.models import Axis, Consultation, Plan
+    from zones.models import Zone
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    zones = {zone.number: zone for zone in Zone.objects.all()}
+    plan = Plan.objects.create(
+        code="PSM-2027-2029", title="Aggiornamento del piano", period="2027-2029"
+    )
+    axes = [
+        Axis.objects.create(plan=plan, number=number, name_it=name, name_en=english)
+        for number, name, english in (
+            (1, "Torino metropoli digitale", "A digital metropolis"),
+            (2, "Torino metropoli verde", "A green metropolis"),
+            (3, "Torino metropoli sana", "A healthy metropolis"),
+        )
+    ]
+    content = b"%PDF-1.4\n%%EOF\n"
+
+    def consult(title: str) -> Consultation:
+        return services.open_consultation(
+            by=live_staff,
+            plan=plan,
+            title=title,
+            description="Le zone danno il loro **parere** sulla revisione.",
+            deadline=timezone.now() + timedelta(days=10),
+            axes=axes,
+            upload=SimpleUploadedFile("bozza.pdf", content),
+            checked=CheckedDocument("bozza.pdf", PDF, len(content)),
+        )
+
+    def answer(consultation, zone, user, verdict, text, remarks):
+        current = consultation.opinions.filter(zone=zones[zone]).first()
+        services.save_opinion(
+            consultation=consultation,
+            zone=zones[zone],
+            by=user,
+            verdict=verdict,
+            text=text,
+            remarks={axes[number - 1].pk: remark for number, remark in remarks.items()},
+            version=current.version if current else 0,
+        )
+
+    open_one = consult("Parere delle zone sull'aggiornamento 2027")
+    answer(
+        open_one,
+        5,
+        live_spokesperson,
+        "favourable_with_remarks",
+        "Favorevoli.",
+        {1: "Fibra.", 2: "Verde."},
+    )
+    answer(
+        open_one,
+        5,
+        live_spokesperson,
+        "favourable_with_remarks",
+        "Favorevoli, con due note.",
+        {1: "Fibra nelle valli."},
+    )
+    closed = consult("Parere sulla bozza di marzo")
+    answer(closed, 5, live_spokesperson, "favourable", "Favorevoli senza riserve.", {})
+    answer(
+        closed,
+        3,
+        live_spokesperson_3,
+        "unfavourable",
+        "Contrari: manca la collina.",
+        {3: "Collina."},
+    )
+    Consultation.objects.filter(pk=closed.pk).update(
+        deadline=timezone.now() - datetime.timedelta(days=1)
+    )
+    start = timezone.now() - datetime.timedelta(hours=3)
+    meeting = meeting_services.schedule_meeting(
+        by=live_staff,
+        title="Tavolo sul piano",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        place="Palazzo Cisterna, Torino",
+    )
+    Invitation.objects.filter(meeting=meeting).update(attendance="present")
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        title="Esito della consultazione",
+        position=1,
+        status="accepted",
+        consultation=closed,
+    )
+    meeting_services.record_decision(
+        agenda_item=item, by=live_staff, text="Il Tavolo trasmette il parere consolidato."
+    )
+    later = timezone.now() + datetime.timedelta(days=7)
+    upcoming = meeting_services.schedule_meeting(
+        by=live_staff,
+        title="Tavolo di gennaio",
+        starts_at=later,
+        ends_at=later + datetime.timedelta(hours=2),
+        place="Palazzo Cisterna, Torino",
+    )
+    upcoming_item = AgendaItem.objects.create(
+        meeting=upcoming, title="Parere sul piano", position=1, status="accepted"
+    )
+    return {
+        "consultation": open_one.pk,
+        "closed_consultation": closed.pk,
+        "consultation_item": upcoming_item.pk,
+        "consultation_plan": plan.code,
+    }

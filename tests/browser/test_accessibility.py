@@ -100,6 +100,18 @@ def request_changes_in_place(page: Page) -> None:
     expect(row.get_by_role("status")).to_be_visible()
 
 
+def submit_opinion_dated_tomorrow(page: Page) -> None:
+    """Send the expert opinion's form dated in the future (what the browser itself lets
+    through), so the server answers with its error."""
+    from datetime import date, timedelta
+
+    page.locator("#id_assessment").fill("Una valutazione.")
+    page.locator("#id_given_on").fill((date.today() + timedelta(days=2)).isoformat())
+    page.locator("main form.expert-opinion-form button[type=submit]").click()
+    expect(page.locator("main [role=alert] a[href='#id_given_on']")).to_be_visible()
+    expect(page.locator("#id_given_on_error")).to_be_visible()
+
+
 def submit_empty_meeting(page: Page) -> None:
     """Send the new-meeting form empty: the server answers with an error on every field."""
     page.locator("main form[action='/riunioni/nuova/'] button[type=submit]").click()
@@ -177,6 +189,32 @@ def enter_a_wrong_code(page: Page) -> None:
     page.locator("#id_code").fill("000000")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#id_code_error")).to_be_visible()
+
+
+def submit_consultation_with_errors(page: Page) -> None:
+    """Send the new-consultation form empty: the server answers with its errors."""
+    page.locator("main form[enctype] button[type=submit]").click()
+    expect(page.locator("#id_title_error")).to_be_visible()
+    expect(page.locator("#id_document_error")).to_be_visible()
+
+
+def submit_answer_without_a_remark(page: Page) -> None:
+    """A favourable opinion "with remarks" without a remark: the server says what is missing."""
+    page.locator("label[for=id_verdict_1]").click()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#id_verdict_error")).to_be_visible()
+
+
+def answer_after_someone_else(page: Page) -> None:
+    """Save the zone's answer after another person saved it: the refusal page (409)."""
+    from plans.models import ZoneOpinion
+
+    ZoneOpinion.objects.filter(zone__number=5).update(version=99, text="Salvato da un altro.")
+    page.locator("#id_text").fill("Il mio testo, scritto nel frattempo.")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.locator("main form button[type=submit]").click()
+    assert answer.value.status == 409
+    expect(page.locator("#saved-heading")).to_be_visible()
 
 
 @dataclass(frozen=True)
@@ -268,6 +306,29 @@ PAGES = {
         fixtures=("live_practices",),
         then=save_after_someone_else,
     ),
+    # The good-practice record (printable) and the expert opinions: as a visitor sees that one
+    # exists, as a logged-in user reads it, and their forms.
+    "practice-record": Visit("/pratiche/{published}/scheda/", fixtures=("live_expert_opinion",)),
+    "practice-expert-opinion-visitor": Visit(
+        "/pratiche/{published}/", fixtures=("live_expert_opinion",)
+    ),
+    "practice-expert-opinion-expert": Visit(
+        "/pratiche/{published}/", user="live_expert", fixtures=("live_expert_opinion",)
+    ),
+    "expert-opinion-create": Visit(
+        "/pratiche/{published}/parere-esperto/",
+        user="live_staff",
+        fixtures=("live_expert_opinion",),
+    ),
+    "expert-opinion-create-errors": Visit(
+        "/pratiche/{published}/parere-esperto/",
+        user="live_staff",
+        fixtures=("live_expert_opinion",),
+        then=submit_opinion_dated_tomorrow,
+    ),
+    "expert-opinion-edit": Visit(
+        "/pratiche/pareri-esperti/{opinion}/", user="live_expert", fixtures=("live_expert_opinion",)
+    ),
     "moderation": Visit("/pratiche/moderazione/", user="live_staff", fixtures=("live_practices",)),
     "moderation-decided": Visit(
         "/pratiche/moderazione/",
@@ -308,6 +369,57 @@ PAGES = {
     "dashboard-map-unknown-figure": Visit("/cruscotto/mappa/?figure=nessuna", user="live_staff"),
     "dashboard-trends": Visit(
         "/cruscotto/andamento/", user="live_staff", fixtures=("live_practices", "live_meetings")
+    ),
+    # The Strategic Plan's contribution report: wide tables, rows marked "no contribution";
+    # with a period that is not valid; the printable dossier.
+    # The Strategic Plan: the plans (none, then some), a plan with what is tagged with each axis,
+    # the catalogue filtered by axis, and the tags' forms (the staff's on a practice and an
+    # action, the trees of checkboxes in the practice and decision forms), every fold opened.
+    "plans-empty": Visit("/piano-strategico/"),
+    "plans": Visit("/piano-strategico/", fixtures=("live_plan_report",)),
+    "plan": Visit(
+        "/piano-strategico/{plan}/", fixtures=("live_plan_report",), then=open_every_details
+    ),
+    "plan-staff": Visit(
+        "/piano-strategico/{plan}/", user="live_staff", fixtures=("live_plan_report",)
+    ),
+    "practices-by-axis": Visit("/pratiche/?axis=1", fixtures=("live_plan_report",)),
+    "practice-plan-tags-staff": Visit(
+        "/pratiche/{published}/",
+        user="live_staff",
+        fixtures=("live_plan_report",),
+        then=open_every_details,
+    ),
+    "practice-edit-plan-tags": Visit(
+        "/pratiche/{draft}/modifica/",
+        user="live_spokesperson",
+        fixtures=("live_plan_report",),
+        then=open_every_details,
+    ),
+    "decision-edit-plan-tags": Visit(
+        "/riunioni/decisioni/{decision}/modifica/",
+        user="live_staff",
+        fixtures=("live_plan_report",),
+        then=open_every_details,
+    ),
+    "action-plan-tags-staff": Visit(
+        "/riunioni/azioni/{action}/",
+        user="live_staff",
+        fixtures=("live_plan_report",),
+        then=open_every_details,
+    ),
+    "plan-report": Visit(
+        "/piano-strategico/{plan}/contributi/", user="live_staff", fixtures=("live_plan_report",)
+    ),
+    "plan-report-bad-period": Visit(
+        "/piano-strategico/{plan}/contributi/?from=2025-02-30&to=2024-01-01",
+        user="live_staff",
+        fixtures=("live_plan_report",),
+    ),
+    "plan-report-print": Visit(
+        "/piano-strategico/{plan}/contributi/stampa/",
+        user="live_staff",
+        fixtures=("live_plan_report",),
     ),
     "opendata": Visit("/dati-aperti/", fixtures=("live_meetings_with_practice",)),
     "deletion-requests": Visit(
@@ -486,6 +598,85 @@ PAGES = {
         "/account/login/", fixtures=("live_staff",), then=enter_a_wrong_code
     ),
     "mfa-reauthenticate": Visit("/account/2fa/reauthenticate/", user="live_staff"),
+    # The zones' consultations on the Strategic Plan: the list, a consultation as each role sees
+    # it (open: own answer; staff: every answer, the reminder, the history), its forms, the
+    # refusals (a remark missing, a stale save, the deadline passed), the consolidated opinion.
+    "consultations": Visit(
+        "/piano-strategico/consultazioni/",
+        user="live_spokesperson",
+        fixtures=("live_consultations",),
+    ),
+    "consultation-spokesperson": Visit(
+        "/piano-strategico/consultazioni/{consultation}/",
+        user="live_spokesperson",
+        fixtures=("live_consultations",),
+        then=open_every_details,
+    ),
+    "consultation-staff": Visit(
+        "/piano-strategico/consultazioni/{consultation}/",
+        user="live_staff",
+        fixtures=("live_consultations",),
+        then=open_every_details,
+    ),
+    "consultation-closed": Visit(
+        "/piano-strategico/consultazioni/{closed_consultation}/",
+        user="live_spokesperson_3",
+        fixtures=("live_consultations",),
+        then=open_every_details,
+    ),
+    "consultation-create": Visit(
+        "/piano-strategico/consultazioni/nuova/",
+        user="live_staff",
+        fixtures=("live_consultations",),
+    ),
+    "consultation-create-errors": Visit(
+        "/piano-strategico/consultazioni/nuova/",
+        user="live_staff",
+        fixtures=("live_consultations",),
+        then=submit_consultation_with_errors,
+    ),
+    "consultation-edit": Visit(
+        "/piano-strategico/consultazioni/{consultation}/modifica/",
+        user="live_staff",
+        fixtures=("live_consultations",),
+    ),
+    "consultation-answer": Visit(
+        "/piano-strategico/consultazioni/{consultation}/parere/5/",
+        user="live_spokesperson",
+        fixtures=("live_consultations",),
+    ),
+    "consultation-answer-errors": Visit(
+        "/piano-strategico/consultazioni/{consultation}/parere/3/",
+        user="live_spokesperson_3",
+        fixtures=("live_consultations",),
+        then=submit_answer_without_a_remark,
+    ),
+    "consultation-answer-stale": Visit(
+        "/piano-strategico/consultazioni/{consultation}/parere/5/",
+        user="live_spokesperson",
+        fixtures=("live_consultations",),
+        then=answer_after_someone_else,
+    ),
+    "consultation-answer-frozen": Visit(
+        "/piano-strategico/consultazioni/{closed_consultation}/parere/5/",
+        user="live_spokesperson",
+        fixtures=("live_consultations",),
+    ),
+    "consultation-consolidated": Visit(
+        "/piano-strategico/consultazioni/{consultation}/parere-consolidato/",
+        user="live_staff",
+        fixtures=("live_consultations",),
+    ),
+    "consultation-consolidated-closed": Visit(
+        "/piano-strategico/consultazioni/{closed_consultation}/parere-consolidato/",
+        user="live_spokesperson_3",
+        fixtures=("live_consultations",),
+    ),
+    "agenda-item-consultation": Visit(
+        "/riunioni/voci/{consultation_item}/modifica/",
+        user="live_staff",
+        fixtures=("live_consultations",),
+    ),
     "404": Visit("/pagina-che-non-esiste/", status=404),
     "403": Visit("/zone/non-assegnati/", status=403, user="live_spokesperson"),
 }
@@ -501,6 +692,8 @@ ALSO_IN_ENGLISH = [
     "mfa-activate-required",
     "403",
     "practice-staff",
+    "plan-report",
+    "plan",
 ]
 CASES = [pytest.param(name, "it", id=f"{name}-it") for name in PAGES] + [
     pytest.param(name, "en", id=f"{name}-en") for name in ALSO_IN_ENGLISH

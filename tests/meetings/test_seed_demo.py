@@ -5,9 +5,11 @@ The seeding takes seconds, so it runs once for this module inside a transaction 
 back at the end; each test runs in a savepoint inside it."""
 
 import datetime
+import tempfile
 from collections import Counter
 from io import StringIO
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -39,10 +41,14 @@ A = ActionItem.Status
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+# The demo consultations' documents go to a folder of the tests, not to the media folder.
+SEED_MEDIA = Path(tempfile.gettempdir()) / "tavolo-seed-demo-media"
+
+
 def seed() -> str:
     out = StringIO()
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(DEBUG=True, PASSWORD_HASHERS=hashers):
+    with override_settings(DEBUG=True, PASSWORD_HASHERS=hashers, MEDIA_ROOT=SEED_MEDIA):
         call_command("seed_demo", stdout=out)
     return out.getvalue()
 
@@ -257,6 +263,7 @@ def test_a_second_run_adds_nothing(seeded):
     out = seed()
     assert counts() == before
     assert "(0 meetings and 0 action items added now)" in out
+    assert "0 practices, 0 decisions and 0 action items tagged now." in out
 
 
 def test_the_demo_history_is_consistent():
@@ -277,3 +284,171 @@ def test_the_demo_history_is_consistent():
                     assert all(update.zone in action.zones for update in action.updates)
     for meeting in content.UPCOMING:
         assert all(not i.practice or i.practice in published for i in meeting.items)
+
+
+# --- Expert opinions and difficulties (roundtable.demo_expert_opinions) --------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_expert_is_listed_and_may_write_opinions_without_two_step_verification(seeded):
+    from roundtable.demo_expert_opinions import EXPERT_EMAIL
+    from roundtable.mfa import mfa_required
+
+    assert EXPERT_EMAIL in seeded and "expert (writes expert opinions on practices)" in seeded
+    expert = get_user_model().objects.get(email=EXPERT_EMAIL)
+    assert expert.has_perm("practices.give_expert_opinion")
+    assert not expert.has_perm("zones.act_as_staff") and not mfa_required(expert)
+    assert not Membership.objects.filter(user=expert).exists()
+
+
+@pytest.mark.django_db
+def test_a_few_published_practices_carry_demo_expert_opinions_dated_after_publication(seeded):
+    from practices.models import ExpertOpinion
+    from roundtable.demo_expert_opinions import EXPERT_EMAIL, OPINION_NOTICE
+
+    opinions = list(ExpertOpinion.objects.select_related("practice", "author"))
+    assert 4 <= len({o.practice_id for o in opinions}) <= 8
+    assert {o.author.email for o in opinions} == {EXPERT_EMAIL, "staff@example.org"}
+    assert max(Counter(o.practice_id for o in opinions).values()) == 2  # one has two
+    for opinion in opinions:
+        assert opinion.practice.status == Practice.Status.PUBLISHED
+        published = timezone.localdate(opinion.practice.published_at)
+        assert published <= opinion.given_on <= timezone.localdate()
+        assert opinion.assessment.endswith(OPINION_NOTICE)  # says it is demo content
+        assert opinion.strengths and opinion.conditions_for_transfer
+        assert opinion.history.get().history_user == opinion.author
+
+
+@pytest.mark.django_db
+def test_every_demo_practice_past_the_draft_states_its_difficulties(seeded):
+    practices = Practice.objects.all()
+    for practice in practices.exclude(status=Practice.Status.DRAFT):
+        assert practice.difficulties, practice
+        assert practice.difficulties in practice.search_text  # found by the catalogue
+    assert not practices.filter(status=Practice.Status.DRAFT).exclude(difficulties="").exists()
+
+
+@pytest.mark.django_db
+def test_a_second_run_adds_no_opinion_and_changes_no_difficulties(seeded):
+    from practices.models import ExpertOpinion
+
+    def state():
+        return (
+            list(ExpertOpinion.objects.order_by("pk").values_list()),
+            ExpertOpinion.history.count(),
+            Practice.history.count(),
+            dict(Practice.objects.values_list("pk", "difficulties")),
+        )
+
+    before = state()
+    out = seed()
+    assert state() == before
+    assert "(0 added now); difficulties encountered added to 0 practices now." in out
+
+
+def test_the_demo_opinions_and_difficulties_name_demo_practices():
+    from roundtable.demo_expert_opinions import DIFFICULTIES, OPINIONS
+
+    statuses = {p.title: p.status for p in demo_practices.PRACTICES}
+    assert set(DIFFICULTIES) <= set(statuses)
+    assert {t for t, s in statuses.items() if s != Practice.Status.DRAFT} == set(DIFFICULTIES)
+    for opinion in OPINIONS:
+        assert statuses[opinion.practice] == Practice.Status.PUBLISHED, opinion.practice
+
+
+# --- The Strategic Plan ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_plan_is_loaded_in_force_and_the_demo_is_tagged_with_its_axes(seeded, client):
+    from plans.models import Plan
+
+    assert "Strategic Plan: Torino metro(poli)montana (2024-2026) in force (loaded now)" in seeded
+    statuses = dict(Plan.objects.values_list("code", "status"))
+    assert statuses == {"PSM-2021-2023": "superseded", "PSM-2024-2026": "in_force"}
+    plan = Plan.objects.get(code="PSM-2024-2026")
+    demo = Practice.objects.filter(title__in=[p.title for p in demo_practices.PRACTICES])
+    assert not demo.exclude(axes__plan=plan).exists()  # every demo practice has an axis
+    # By its themes: mobility is axis 3, the environment axis 2.
+    cycle = demo.get(title="Corsie ciclabili di emergenza sugli assi di ingresso")
+    assert set(cycle.axes.values_list("number", flat=True)) == {2, 3}
+    decisions = Decision.objects.all()
+    tagged = decisions.filter(axes__plan=plan).distinct()
+    assert tagged.count() >= decisions.count() * 2 // 3
+    # The Round Table's own business (approving the minutes) is not tagged.
+    assert not tagged.filter(agenda_item__title__startswith="Approvazione del verbale").exists()
+    actions = ActionItem.objects.all()
+    assert actions.filter(axes__plan=plan).distinct().count() >= actions.count() - 2
+    # The plan's page counts them, with the catalogue's links.
+    page = client.get(plan.get_absolute_url(), **EN).content.decode()
+    assert "published practices</a>" in page and "?axis=3" in page
+    assert "decisions of the Round Table" in page
+
+
+# --- The zones' consultations (roundtable.demo_consultations) ------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_closed_consultation_answered_by_the_eleven_zones_and_an_open_one(seeded):
+    from plans.models import AxisRemark, Consultation, ZoneOpinion
+    from roundtable import demo_consultations as demo
+
+    assert "Demo consultations of the zones: 2 (2 consultations and 15 zones' answers" in seeded
+    closed = Consultation.objects.get(title=demo.CLOSED.title)
+    open_one = Consultation.objects.get(title=demo.OPEN.title)
+    assert not closed.is_open() and open_one.is_open()
+    assert closed.plan.status == "in_force" and open_one.plan == closed.plan
+    # Closed: every zone answered before the deadline, every kind of opinion, some remarks.
+    answers = ZoneOpinion.objects.filter(consultation=closed)
+    assert answers.count() == 11
+    assert set(answers.values_list("verdict", flat=True)) == set(ZoneOpinion.Verdict.values)
+    assert AxisRemark.objects.filter(opinion__consultation=closed).count() >= 6
+    for opinion in answers.select_related("answered_by", "zone"):
+        assert closed.opened_at < opinion.answered_at <= opinion.updated_at < closed.deadline
+        assert opinion.zone.number in spokesperson_zones(opinion.answered_by)
+        assert opinion.history.count() == opinion.version
+    assert answers.filter(version=2).exists()  # one answer was revised
+    # Open: some zones still to answer.
+    assert 0 < ZoneOpinion.objects.filter(consultation=open_one).count() < 11
+    # The remarks are on axes the consultation touches.
+    for consultation in (closed, open_one):
+        touched = set(consultation.axes.values_list("pk", flat=True))
+        remarked = AxisRemark.objects.filter(opinion__consultation=consultation)
+        assert set(remarked.values_list("axis", flat=True)) <= touched
+    # Its document is a PDF, kept under a generated name.
+    assert (SEED_MEDIA / closed.document.name).read_bytes()[:5] == b"%PDF-"
+    # The closed one is on the next meeting's agenda, to record its outcome.
+    next_meeting = Meeting.objects.upcoming().first()
+    assert next_meeting.agenda_items.filter(consultation=closed, status="accepted").exists()
+    # The zones were told of the open one, in the portal only: nothing waits to be e-mailed.
+    told = Notification.objects.filter(kind="consultation_opened")
+    assert told.count() == 11 and not told.filter(emailed_at__isnull=True).exists()
+    assert not Notification.objects.filter(url=closed.get_absolute_url()).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_consultations_show_in_the_portal_and_a_second_run_adds_none(seeded, client):
+    from plans.models import Consultation, ZoneOpinion
+    from roundtable import demo_consultations as demo
+
+    before = (
+        Consultation.objects.count(),
+        ZoneOpinion.objects.count(),
+        ZoneOpinion.history.count(),
+    )
+    out = seed()
+    assert "(0 consultations and 0 zones' answers added now)" in out
+    assert (
+        Consultation.objects.count(),
+        ZoneOpinion.objects.count(),
+        ZoneOpinion.history.count(),
+    ) == before
+    spokesperson = get_user_model().objects.get(email="portavoce.zona3@example.org")
+    client.force_login(spokesperson)
+    closed = Consultation.objects.get(title=demo.CLOSED.title)
+    page = client.get(closed.get_absolute_url(), **EN).content.decode()
+    assert "11 zones of 11 have answered." in page
+    assert "History: 2 versions" in page  # after the deadline every zone's answer is shown
+    consolidated = client.get(f"{closed.get_absolute_url()}parere-consolidato/", **EN)
+    assert consolidated.status_code == 200
+    assert "these answers are final" in consolidated.content.decode()

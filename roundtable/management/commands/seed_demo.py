@@ -11,10 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from meetings.models import ActionItem, Meeting
-from practices.models import Comment, Practice, Transfer
+from plans.models import Consultation
+from practices.models import Comment, ExpertOpinion, Practice, Transfer
+from roundtable.demo_consultations import seed_consultations
+from roundtable.demo_expert_opinions import EXPERT_EMAIL, seed_expert_opinions
 from roundtable.demo_meetings import seed_meetings
+from roundtable.demo_plans import seed_plans
 from roundtable.demo_practices import DemoDataError, seed_practices
-from roundtable.roles import staff_group
+from roundtable.roles import experts_group, staff_group
 from zones.models import Membership, Zone
 
 DEMO_OFFICE_SINCE = datetime.date(2020, 1, 1)
@@ -39,8 +43,9 @@ SPOKESPERSONS = [
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (one staff user, one spokesperson per zone) and the demo "
-        "practices, transfers and comments, and a history of Round Table meetings, if missing."
+        "Create the demo accounts (one staff user, one expert, one spokesperson per zone) and the "
+        "demo practices, transfers, comments and expert opinions, and a history of Round Table "
+        "meetings, if missing."
     )
 
     def handle(self, *args, **options):
@@ -58,6 +63,11 @@ class Command(BaseCommand):
             created = seed_practices()  # its own transaction: its mail is dropped on commit
             # After the practices: the meetings link some of them.
             meetings = seed_meetings()
+            opinions = seed_expert_opinions()
+            # After both: the plan in force (loaded if missing) tags them.
+            plans = seed_plans()
+            # After the plan and the meetings: on the plan in force, on the next agenda.
+            consultations = seed_consultations()
         except DemoDataError as error:
             raise CommandError(str(error)) from error
         self.stdout.write("")
@@ -79,9 +89,24 @@ class Command(BaseCommand):
             f"{created['comments']} comments added now)."
         )
         self.stdout.write(
+            f"Demo expert opinions: {ExpertOpinion.objects.count()} "
+            f"({opinions['opinions']} added now); "
+            f"difficulties encountered added to {opinions['difficulties']} practices now."
+        )
+        self.stdout.write(
             f"Demo meetings: {Meeting.objects.count()} meetings, "
             f"{ActionItem.objects.count()} action items ({meetings['meetings']} meetings and "
             f"{meetings['actions']} action items added now)."
+        )
+        self.stdout.write(
+            f"Strategic Plan: {plans['plan']} in force"
+            f"{' (loaded now)' if plans['loaded'] else ''}; {plans['practices']} practices, "
+            f"{plans['decisions']} decisions and {plans['actions']} action items tagged now."
+        )
+        self.stdout.write(
+            f"Demo consultations of the zones: {Consultation.objects.count()} "
+            f"({consultations['consultations']} consultations and {consultations['opinions']} "
+            f"zones' answers added now)."
         )
         self.stdout.write("")
 
@@ -106,6 +131,9 @@ class Command(BaseCommand):
         staff = account("staff@example.org", "Roberta", "Conti", is_staff=True)
         staff.groups.add(staff_group())
         logins.append((staff.email, "metropolitan staff"))
+        expert = account(EXPERT_EMAIL, "Laura", "Bellini")
+        expert.groups.add(experts_group())
+        logins.append((expert.email, "expert (writes expert opinions on practices)"))
         for zone, (first, last) in zip(zones, SPOKESPERSONS * 10, strict=False):
             email = f"portavoce.zona{zone.number}@example.org"
             user = account(email, first, last)
