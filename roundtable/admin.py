@@ -52,6 +52,28 @@ class PortalUserAdmin(UserAdmin):
         ),
     )
 
+    # Staff manage accounts (create, invite, deactivate, zones) but grant no rights: who is
+    # staff, administrator, in which group or with which permission is an administrator's
+    # decision, and an administrator's own account is out of staff's reach (its e-mail or
+    # password changed would hand it over).
+    ADMINISTRATOR_ONLY_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in self.ADMINISTRATOR_ONLY_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.action(description=_("Send an invitation e-mail with a link to set the password"))
     def send_invitations(self, request, queryset):
         sent, skipped = 0, []
