@@ -25,12 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from zones.csv_export import csv_response
 from zones.models import Notification, Zone
 from zones.people import display_name
 from zones.permissions import is_participant, is_staff_member, zones_of
 
 from . import documents, notifications, permissions, services
-from .csv_export import csv_response
 from .forms import ConsultationForm, OpinionForm
 from .models import Axis, AxisRemark, Consultation, Plan, ZoneOpinion
 

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from zones.csv_export import SEMICOLON, csv_response
 from zones.permissions import is_participant
 
-from .csv_export import SEMICOLON, csv_response
 from .dashboard import Matrix, zone_theme_matrix
 
 MATRIX_BASENAME = "matrice-zone-temi"

@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from zones.csv_export import SEMICOLON, csv_response, delimiter_for
 from zones.permissions import is_staff_member, zones_of
 
-from .csv_export import SEMICOLON, csv_response, delimiter_for
 from .dashboard_views import _refusal
 from .map import DEFAULT_FIGURE, FIGURES, FIGURES_BY_KEY, ZoneMap, zone_map
 

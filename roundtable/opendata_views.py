@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from zones.csv_export import SEMICOLON, csv_response
+
 from . import opendata, opendata_catalogue
-from .csv_export import SEMICOLON, csv_response
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

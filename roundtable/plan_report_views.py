@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from plans.models import Plan
+from zones.csv_export import SEMICOLON, csv_response
 from zones.permissions import is_staff_member
 
-from .csv_export import SEMICOLON, csv_response
 from .plan_report import PlanReport, contribution_report
 from .trends import Period
 

@@ -24,11 +24,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from plans.models import Plan
+from zones.csv_export import SEMICOLON, csv_response
 from zones.models import Zone
 from zones.people import display_name
 from zones.permissions import is_staff_member, zones_of
 
-from .csv_export import SEMICOLON, csv_response
 from .dashboard_views import _refusal
 from .scorecard import FIGURES, Figure, Period, Scorecard, default_period, rows_for, scorecard
 

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
+from zones.csv_export import SEMICOLON, csv_response, delimiter_for
 from zones.models import Zone
 from zones.permissions import is_staff_member, zones_of
 
 from . import charts
-from .csv_export import SEMICOLON, csv_response, delimiter_for
 from .dashboard_views import _refusal
 from .trends import Period, QuarterFigures, quarterly_trends
 

@@ -201,8 +201,11 @@ def test_round_trip_into_a_migrated_database_restores_every_row_and_file(source,
     for table in ("practices_practice", "practices_attachment", "zones_municipality", "auth_user"):
         assert original[table][0] > 0
     assert original["practices_attachment"][0] == 2
+    assert original["plans_consultation"][0] == 2
     assert media_files(media) == media_files(source.media)
-    assert len(media_files(media)) == 2
+    # The two attachments and the two consultations' documents.
+    assert len(media_files(media)) == 4
+    assert sum(name.startswith("consultations/") for name in media_files(media)) == 2
 
 
 def test_the_manifest_covers_every_model_table_but_the_cache(source):

@@ -275,7 +275,7 @@ def test_the_page_links_both_csv_variants(staff_client, practices):
 
 
 def test_csv_cells_that_look_like_formulas_are_kept_as_text(rf):
-    from roundtable.csv_export import csv_response
+    from zones.csv_export import csv_response
 
     response = csv_response([["=HYPERLINK(1)", -3, "ok"]], ["@a", "b", "c"], "x", rf.get("/"))
     rows = list(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))

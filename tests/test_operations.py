@@ -126,7 +126,8 @@ def test_seed_demo_creates_staff_and_a_spokesperson_per_zone_once(territory):
     staff = get_user_model().objects.get(email="staff@example.org")
     assert staff.has_perm("zones.act_as_staff") and not staff.is_superuser
     assert Membership.objects.current().count() == Zone.objects.count() == 11
-    assert get_user_model().objects.count() == 13
+    # admin, staff, the expert and one spokesperson per zone
+    assert get_user_model().objects.count() == 14
     client = Client()
     assert client.login(username="portavoce.zona5@example.org", password="tavolo-demo-2026")
 

@@ -1,5 +1,8 @@
 """CSV downloads of the portal's tables, in the form spreadsheet users open without fuss.
 
+Here, in the app at the bottom of the apps' order, so that every app's downloads (the round
+table's dashboards and open data, the plans' consultations) come in the one form.
+
 UTF-8 with a byte-order mark, so Excel reads accented names right; a comma between fields, or
 a semicolon with ``?sep=semicolon`` (Excel in an Italian locale expects ``;``, since the comma
 is its decimal separator). The file is named after the table and today's local date.
