@@ -378,3 +378,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+if TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
+    # A task then runs inside the request or command that queued it, and its "RUNNING" /
+    # "SUCCESSFUL" lines are noise (seed_demo printed over a hundred); the worker's lines in
+    # production keep the default level.
+    LOGGING["loggers"]["django_tasks"] = {"level": "WARNING"}

@@ -2,6 +2,7 @@
 moved through the real state machine; transfers and comments; idempotent; no mail escapes."""
 
 import datetime
+import logging
 from collections import Counter
 from io import StringIO
 from itertools import pairwise
@@ -214,3 +215,15 @@ def test_the_demo_content_refers_to_itself_consistently():
             assert spec.archived_on and spec.archive_note
         if spec.status in (S.CHANGES_REQUESTED, S.REJECTED, S.PUBLISHED, S.ARCHIVED):
             assert spec.note
+
+
+@pytest.mark.django_db
+def test_seed_demo_does_not_log_a_line_per_background_task(
+    territory, caplog, django_capture_on_commit_callbacks
+):
+    """With the immediate backend (development, tests) the tasks the seeding queues run at once;
+    `make run` used to print two lines per task (over a hundred) before serving."""
+    with override_settings(DEBUG=True), django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    task_lines = [r for r in caplog.records if r.name.startswith("django_tasks")]
+    assert not [r.getMessage() for r in task_lines if r.levelno < logging.WARNING]
