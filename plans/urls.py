@@ -5,7 +5,7 @@ The contribution report spans practices and meetings, so it lives in ``roundtabl
 
 from django.urls import path
 
-from . import views, views_consultations
+from . import views, views_consultations, views_opinions
 
 app_name = "plans"
 
@@ -40,17 +40,17 @@ urlpatterns = [
     ),
     path(
         "consultazioni/<int:pk>/parere/<int:zone>/",
-        views_consultations.opinion_answer,
+        views_opinions.opinion_answer,
         name="opinion-answer",
     ),
     path(
         "consultazioni/<int:pk>/parere-consolidato/",
-        views_consultations.consultation_consolidated,
+        views_opinions.consultation_consolidated,
         name="consultation-consolidated",
     ),
     path(
         "consultazioni/<int:pk>/parere-consolidato.csv",
-        views_consultations.consultation_consolidated_csv,
+        views_opinions.consultation_consolidated_csv,
         name="consultation-consolidated-csv",
     ),
     path("<slug:code>/", views.plan_detail, name="plan-detail"),

@@ -189,9 +189,16 @@ def test_actions_in_every_status_with_dated_updates_by_the_assigned_zones(seeded
     done = [a for a in actions if a.status == A.DONE]
     assert any(timezone.localdate(a.completed_at) <= a.due_date for a in done)  # on time
     assert any(timezone.localdate(a.completed_at) > a.due_date for a in done)  # late
+    demo_zones = {
+        spec.title: set(spec.zones)
+        for meeting in (*content.PAST, *content.UPCOMING)
+        for item in meeting.items
+        for decision in item.decisions
+        for spec in decision.actions
+    }
     for action in actions:
-        assert 1 <= len(action.zones.all()) <= 3
         assigned = {zone.number for zone in action.zones.all()}
+        assert assigned == demo_zones[action.title], action  # the zones the demo data names
         if action.status == A.DROPPED:
             assert action.drop_reason
         updates = list(action.updates.all())

@@ -60,12 +60,17 @@ def test_demo_practices_cover_every_zone_theme_status_and_kind_and_are_complete(
     zone_names = {
         (m.zone_id, m.name) for m in Municipality.objects.filter(zone__isnull=False).only("zone")
     }
-    for practice in Practice.objects.prefetch_related("themes", "municipalities"):
+    specs = {(spec.zone, spec.title): spec for spec in demo_practices.PRACTICES}
+    for practice in Practice.objects.select_related("zone").prefetch_related(
+        "themes", "municipalities"
+    ):
         assert practice.summary and practice.description and practice.contact_person
         assert "Scheda dimostrativa" in practice.description  # says it is demo content
-        assert 1 <= practice.themes.count() <= 2, practice
+        # Exactly the themes and municipalities its entry in the demo data names.
+        spec = specs[(practice.zone.number, practice.title)]
+        assert {theme.slug for theme in practice.themes.all()} == set(spec.themes), practice
         municipalities = list(practice.municipalities.all())
-        assert 1 <= len(municipalities) <= 3, practice
+        assert sorted(m.name for m in municipalities) == sorted(spec.municipalities), practice
         assert all(m.zone_id == practice.zone_id for m in municipalities), practice
         if practice.main_institution.startswith("Comune di "):
             name = practice.main_institution.removeprefix("Comune di ")
