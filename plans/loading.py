@@ -191,7 +191,7 @@ def _check_row(path, line: int, record: dict) -> None:
             f"plan code '{code}' may hold only letters, digits, hyphens and underscores.",
         )
     number = record["axis_number"]
-    if not number.isdigit() or not 1 <= int(number) <= 999:
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 999:
         raise PlanFileError(
             path, line, f"axis_number '{number}' is not a whole number from 1 to 999."
         )

@@ -29,11 +29,11 @@ from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from zones.fields import IdsField
+
 from .models import Action, Axis, Plan, Strategy
 
 FIELDS = ("axes", "plan_strategies", "plan_actions")
-# The largest id a database integer column holds; SQLite raises OverflowError past it.
-MAX_ID = 2**63 - 1
 
 
 def plan_in_force() -> Plan | None:
@@ -128,22 +128,9 @@ def tag_tree(obj) -> list[dict]:
 # --- Forms ------------------------------------------------------------------------------------
 
 
-class PlanChoiceField(forms.ModelMultipleChoiceField):
+class PlanChoiceField(IdsField):
     """A multiple choice among the plan in force's items, by id. An id that is not a whole
     number a database can hold, or not of the plan in force, is refused with a message."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk).strip()
-            if "\x00" in text:
-                continue  # the field's own validation says "Null characters are not allowed."
-            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": text[:20]},
-                )
-        return super()._check_values(value)
 
 
 def _field(queryset, label, plan: Plan) -> PlanChoiceField:

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from plans.tagging import PlanTagsFormMixin, save_plan_tags
+from zones.fields import IdsField
 from zones.models import Municipality, Zone
 from zones.permissions import is_staff_member, zones_of
 
-from .fields import IdsField
 from .models import Practice, Theme, Transfer
 
 

@@ -14,9 +14,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from zones.fields import IdsField
 from zones.models import Municipality, Zone
 
-from .fields import IdsField
 from .models import Transfer
 from .services import TRANSFER_MOVES, TRANSFER_ORDER
 

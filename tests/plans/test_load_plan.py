@@ -266,6 +266,11 @@ REFUSALS = {
         3,
         "axis_number 'due' is not a whole number",
     ),
+    "axis a superscript digit": (
+        rows_with([*P, "²", "Asse", "", "", "", "", "", "", "", ""]),
+        3,
+        "axis_number '²' is not a whole number",
+    ),
     "axis zero": (
         rows_with([*P, "0", "Asse", "", "", "", "", "", "", "", ""]),
         3,

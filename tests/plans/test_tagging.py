@@ -181,7 +181,7 @@ def test_an_item_of_another_plan_is_refused_with_a_message(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "1\x00"])
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "1\x00", "²"])
 def test_a_malformed_id_is_a_message_not_an_error(staff_client, zone5, plan_in_force, value):
     practice = PracticeFactory(zone=zone5, status="published")
     response = staff_client.post(tag_url(practice), {**SENT, "axes": [value]}, **EN)

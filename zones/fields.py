@@ -1,4 +1,5 @@
-"""Form fields shared by the practices forms."""
+"""Form fields shared by the apps' forms (here, at the bottom of the apps' order, so that every
+app may use them, as with ``zones.uploads``)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +17,8 @@ class IdsField(forms.ModelMultipleChoiceField):
             text = str(pk).strip()
             if "\x00" in text:
                 continue  # the field's own validation says "Null characters are not allowed."
-            if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+            # isascii: "²" and other digits Unicode knows pass isdigit() but not int().
+            if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
